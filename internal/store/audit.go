@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// AuditEntry is one line of the audit log: who did what to which object,
+// with the state before and after as JSON.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	ActorID    int64
+	Actor      string
+	IP         string
+	RequestID  string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Before     string
+	After      string
+}
+
+// Audit appends an entry in the caller's transaction, so the record and the
+// change it describes commit or fail together.
+func (tx *Tx) Audit(ctx context.Context, e AuditEntry, before, after any) error {
+	e.Before, e.After = toJSON(before), toJSON(after)
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor_id, actor, ip, request_id, action, object_type, object_id, before_json, after_json)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fmtTime(tx.now), nullInt(e.ActorID), e.Actor, e.IP, e.RequestID, e.Action,
+		e.ObjectType, e.ObjectID, e.Before, e.After)
+	return err
+}
+
+func toJSON(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	ObjectType string
+	ObjectID   string
+	Page       Page
+}
+
+// FindAudit returns audit entries, newest first.
+func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+	q := `SELECT id, at, COALESCE(actor_id, 0), actor, ip, request_id, action, object_type, object_id, before_json, after_json FROM audit_log`
+	var args []any
+	if f.ObjectType != "" {
+		q += ` WHERE object_type = ? AND (? = '' OR object_id = ?)`
+		args = append(args, f.ObjectType, f.ObjectID, f.ObjectID)
+	}
+	p := f.Page.clamp()
+	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []*AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.IP, &e.RequestID, &e.Action, &e.ObjectType, &e.ObjectID, &e.Before, &e.After); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		es = append(es, &e)
+	}
+	return es, rows.Err()
+}

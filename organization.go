@@ -41,32 +41,32 @@ func (k OrgKind) Label() string {
 // Organization is a 单位: an enterprise, a public body or an association that
 // applies for support, provides services, or both.
 type Organization struct {
-	ID              int64
-	USCC            string // 统一社会信用代码
-	Name            string
-	Kind            OrgKind
-	LegalPerson     bool   // 独立法人资格
-	RegionCode      string // 注册地行政区划代码 (6 digits)
-	DistrictCode    string // 属地县（市）区、开发区, empty when outside Changchun
-	IndustryCode    string // GB/T 4754-2017 行业代码 (4 digits)
-	IsApplicant     bool   // may apply as an enterprise (申报企业)
-	IsProvider      bool   // may act as a service provider (服务商)
-	Address         string
-	ContactName     string
-	ContactPhone    string
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	SizeFacts       []SizeFact
-	DistrictName    string // filled by queries that join districts
+	ID           int64
+	USCC         string // 统一社会信用代码
+	Name         string
+	Kind         OrgKind
+	LegalPerson  bool   // 独立法人资格
+	RegionCode   string // 注册地行政区划代码 (6 digits)
+	DistrictCode string // 属地县（市）区、开发区, empty when outside Changchun
+	IndustryCode string // GB/T 4754-2017 行业代码 (4 digits)
+	IsApplicant  bool   // may apply as an enterprise (申报企业)
+	IsProvider   bool   // may act as a service provider (服务商)
+	Address      string
+	ContactName  string
+	ContactPhone string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	SizeFacts    []SizeFact
+	DistrictName string // filled by queries that join districts
 }
 
 // SizeFact is one year's size figures (从业人员, 营业收入, 资产总额) used to
 // classify the enterprise under 第五条.
 type SizeFact struct {
-	Year        int
-	Employees   int64
-	RevenueFen  int64
-	AssetsFen   int64
+	Year       int
+	Employees  int64
+	RevenueFen int64
+	AssetsFen  int64
 }
 
 // NormalizeOrganization trims the free-text fields and normalises the code, so

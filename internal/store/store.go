@@ -144,8 +144,8 @@ func (db *DB) rebind(q string) string {
 
 // Tx is a write transaction.
 type Tx struct {
-	db *DB
-	tx *sql.Tx
+	db  *DB
+	tx  *sql.Tx
 	now time.Time
 }
 

@@ -123,7 +123,9 @@ func TestUsersSessionsAndThrottleCounts(t *testing.T) {
 		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, "hash") }); err != nil {
 			t.Fatal(err)
 		}
-		err := db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &dtfund.User{Username: "tester", DisplayName: "x", Role: dtfund.RoleAdmin}, "h") })
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateUser(ctx, &dtfund.User{Username: "tester", DisplayName: "x", Role: dtfund.RoleAdmin}, "h")
+		})
 		if dtfund.ErrorCode(err) != dtfund.EINVALID {
 			t.Fatalf("duplicate username: %v", err)
 		}

@@ -6,6 +6,7 @@ package dtfund
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. They map to HTTP statuses in the web layer and to exit codes in
@@ -48,7 +49,11 @@ func FieldError(field, format string, args ...any) *Error {
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.
 func ErrorCode(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	var v ValidationErrors
+	switch {
+	case errors.As(err, &v):
+		return EINVALID
+	case errors.As(err, &e):
 		return e.Code
 	}
 	if err == nil {
@@ -61,7 +66,11 @@ func ErrorCode(err error) string {
 // generic text so that no driver detail leaks to the user.
 func ErrorMessage(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	var v ValidationErrors
+	switch {
+	case errors.As(err, &v):
+		return v.Messages()
+	case errors.As(err, &e):
 		return e.Message
 	}
 	return "系统内部错误，请稍后重试或联系管理员"
@@ -80,6 +89,15 @@ func (v ValidationErrors) Error() string {
 		s += "；" + e.Error()
 	}
 	return s
+}
+
+// Messages joins the user-facing messages, without the field names.
+func (v ValidationErrors) Messages() string {
+	msgs := make([]string, len(v))
+	for i, e := range v {
+		msgs[i] = e.Message
+	}
+	return strings.Join(msgs, "；")
 }
 
 // Add appends a field error.

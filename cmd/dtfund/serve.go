@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"time"
+
+	"dtfund/internal/app"
+	"dtfund/internal/store"
+	"dtfund/internal/web"
+)
+
+// serveConfig is the configuration of serve and demo.
+type serveConfig struct {
+	db      dbConfig
+	addr    string
+	migrate bool
+	tls     bool
+	grace   time.Duration
+}
+
+func (c *serveConfig) register(fs *flag.FlagSet, e env) {
+	c.db.register(fs, e)
+	fs.StringVar(&c.addr, "addr", envOr(e, "DTFUND_ADDR", "127.0.0.1:8080"), "监听地址（环境变量 DTFUND_ADDR）")
+	fs.BoolVar(&c.migrate, "migrate", envOr(e, "DTFUND_MIGRATE", "") == "1", "启动前自动执行数据库迁移（环境变量 DTFUND_MIGRATE=1）")
+	fs.BoolVar(&c.tls, "behind-tls", envOr(e, "DTFUND_BEHIND_TLS", "") == "1",
+		"服务部署在 HTTPS 反向代理之后：Cookie 加 Secure，并发送 HSTS（环境变量 DTFUND_BEHIND_TLS=1）")
+	fs.DurationVar(&c.grace, "grace", 20*time.Second, "收到 SIGTERM 后等待进行中请求完成的最长时间")
+}
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	var c serveConfig
+	fs := newFlagSet("serve", "启动 HTTP 服务", e)
+	c.register(fs, e)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	a, err := c.db.open(ctx, e, defaultDBFile)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	if err := prepareSchema(ctx, a, c.migrate, e); err != nil {
+		return err
+	}
+	return serveApp(ctx, e, a, &c, nil)
+}
+
+// prepareSchema migrates when asked, and refuses an outdated schema otherwise.
+func prepareSchema(ctx context.Context, a *app.App, migrate bool, e env) error {
+	if migrate {
+		done, err := a.DB.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(done) > 0 {
+			a.Log.Info("migrated", "versions", done)
+		}
+	}
+	var outdated *store.ErrSchemaOutdated
+	if err := a.DB.CheckSchema(ctx); errors.As(err, &outdated) {
+		return err
+	} else if err != nil {
+		return fmt.Errorf("读取数据库结构版本：%w", err)
+	}
+	return nil
+}
+
+// serveApp listens and serves until ctx is done. ready, when set, receives
+// the bound address (tests listen on port 0).
+func serveApp(ctx context.Context, e env, a *app.App, c *serveConfig, ready func(addr string)) error {
+	srv, err := web.New(ctx, a, a.Log, version)
+	if err != nil {
+		return err
+	}
+	srv.TLS = c.tls
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("监听 %s：%w", c.addr, err)
+	}
+	a.Log.Info("serving", "addr", "http://"+ln.Addr().String(), "engine", a.DB.Engine, "version", version)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	err = web.Serve(ctx, ln, srv.Handler(), a.Log, c.grace)
+	a.Log.Info("stopped")
+	return err
+}
+
+func cmdMigrate(ctx context.Context, e env, args []string) error {
+	var c dbConfig
+	fs := newFlagSet("migrate", "执行数据库迁移", e)
+	c.register(fs, e)
+	status := fs.Bool("status", false, "只显示版本，不迁移")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	a, err := c.open(ctx, e, defaultDBFile)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	if !*status {
+		done, err := a.DB.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已执行 %d 个迁移 %v\n", len(done), done)
+	}
+	applied, latest, err := a.DB.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "数据库结构版本 %d，程序版本 %d（%s）\n", applied, latest, a.DB.Engine)
+	return nil
+}

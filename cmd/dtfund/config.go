@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"dtfund/internal/app"
+	"dtfund/internal/logctx"
 	"dtfund/internal/store"
 )
 
@@ -66,7 +67,7 @@ func newLogger(e env) *slog.Logger {
 	if e.getenv("DTFUND_LOG_LEVEL") == "debug" {
 		level = slog.LevelDebug
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(logctx.Handler{Handler: slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level})})
 }
 
 const defaultDBFile = "dtfund.sqlite"

@@ -113,7 +113,7 @@ func (a *App) Authenticate(ctx context.Context, token string) (*dtfund.User, *st
 	if now.Sub(s.LastSeenAt) > sessionTouchEvery {
 		err := a.DB.InTx(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, s.ID, now.Add(SessionIdle)) })
 		if err != nil {
-			a.Log.Warn("touch session", "err", err)
+			a.Log.WarnContext(ctx, "touch session", "err", err)
 		}
 	}
 	return u, s, nil

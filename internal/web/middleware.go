@@ -16,6 +16,7 @@ import (
 
 	"dtfund"
 	"dtfund/internal/app"
+	"dtfund/internal/logctx"
 	"dtfund/internal/store"
 )
 
@@ -58,11 +59,14 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 		b := make([]byte, 8)
 		rand.Read(b)
 		st := &reqState{ID: hex.EncodeToString(b), IP: clientIP(r)}
+		// The request ID travels in the context too, so that the app's
+		// own log lines (written with *Context methods) carry it.
+		ctx := logctx.WithRequestID(context.WithValue(r.Context(), reqKey, st), st.ID)
 		st.Log = s.Log.With("request_id", st.ID)
 		w.Header().Set("X-Request-Id", st.ID)
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), reqKey, st)))
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		st.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"duration_ms", time.Since(start).Milliseconds(), "ip", st.IP)
 	})

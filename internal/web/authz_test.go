@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"dtfund/internal/testdb"
+)
+
+// expectedAccess is the authorization matrix written down independently of
+// the route table: for every route, who may call it. "public" means anyone,
+// "user" any logged-in user. A route in the table but missing here fails the
+// test, so a new route cannot ship without a declared and tested rule.
+var expectedAccess = map[string][]string{
+	"GET /{$}":                           {"public"},
+	"GET /healthz":                       {"public"},
+	"GET /readyz":                        {"public"},
+	"GET /favicon.ico":                   {"public"},
+	"GET /login":                         {"public"},
+	"POST /login":                        {"public"},
+	"POST /logout":                       {"user"},
+	"GET /home":                          {"user"},
+	"GET /profile/org":                   {"applicant"},
+	"POST /profile/org":                  {"applicant"},
+	"GET /orgs":                          {"district_miit", "district_finance", "city_miit", "city_finance", "inspector", "admin"},
+	"GET /orgs/{id}":                     {"district_miit", "district_finance", "city_miit", "city_finance", "inspector", "admin"},
+	"GET /admin/users":                   {"admin"},
+	"POST /admin/users":                  {"admin"},
+	"GET /admin/users/{id}":              {"admin"},
+	"POST /admin/users/{id}":             {"admin"},
+	"POST /admin/users/{id}/password":    {"admin"},
+	"POST /admin/users/{id}/revoke":      {"admin"},
+	"GET /admin/calendar":                {"admin"},
+	"POST /admin/calendar":               {"admin"},
+	"POST /admin/calendar/import":        {"admin"},
+	"POST /admin/calendar/{date}/delete": {"admin"},
+	"GET /public/calculator":             {"public"},
+	"POST /public/calculator":            {"public"},
+	"GET /public/calendar":               {"public"},
+	"POST /api/v1/policy/evaluate":       {"public"},
+}
+
+// matrixUsers are the fixture's accounts, one per role that has one.
+var matrixUsers = map[string]string{
+	"applicant": "applicant", "district_miit": "district_a", "city_miit": "city", "expert": "expert", "admin": "admin",
+}
+
+func allowed(rule []string, role string) bool {
+	for _, r := range rule {
+		if r == "public" || (r == "user" && role != "") || r == role {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	routes := f.srv.Routes()
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		if _, ok := expectedAccess[key]; !ok {
+			t.Errorf("route %s has no expected access in the matrix: add it to expectedAccess", key)
+		}
+	}
+	for key := range expectedAccess {
+		if !seen[key] {
+			t.Errorf("matrix lists %s, which is not a route", key)
+		}
+	}
+	clients := map[string]*client{"": f.client()}
+	for role, user := range matrixUsers {
+		c := f.client()
+		c.login(user)
+		clients[role] = c
+	}
+	for _, rt := range routes {
+		rule := expectedAccess[rt.Method+" "+rt.Path]
+		path := concretePath(rt.Path, f)
+		for role, c := range clients {
+			if rt.Path == "/logout" {
+				continue // logging out would end the client's session; covered in TestLogout
+			}
+			status, loc := c.call(rt.Method, path)
+			denied := status == http.StatusForbidden || status == http.StatusUnauthorized ||
+				(status == http.StatusSeeOther && strings.HasPrefix(loc, "/login?next="))
+			want := allowed(rule, role)
+			if want && denied {
+				t.Errorf("%s %s as %q: denied (%d), want allowed", rt.Method, path, role, status)
+			}
+			if !want && !denied {
+				t.Errorf("%s %s as %q: status %d, want denied", rt.Method, path, role, status)
+			}
+		}
+	}
+}
+
+// concretePath fills path parameters with IDs that exist.
+func concretePath(p string, f *fixture) string {
+	r := strings.NewReplacer("{$}", "", "{id}", itoa(f.orgA.ID), "{date}", "2027-01-04")
+	if strings.HasPrefix(p, "/admin/users/") {
+		return strings.ReplaceAll(p, "{id}", "1")
+	}
+	return r.Replace(p)
+}
+
+// call sends a request with the client's CSRF token on unsafe methods, so
+// that only authorization decides.
+func (c *client) call(method, path string) (int, string) {
+	c.f.t.Helper()
+	var resp *http.Response
+	var err error
+	if method == http.MethodGet {
+		resp, err = c.c.Get(c.f.ts.URL + path)
+	} else {
+		page := "/login"
+		if resp, _ := c.get("/home"); resp.StatusCode == http.StatusOK {
+			page = "/home" // logged in: the token is bound to the session
+		}
+		token := c.csrf(page)
+		req, _ := http.NewRequest(method, c.f.ts.URL+path, strings.NewReader(url.Values{"csrf_token": {token}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-CSRF-Token", token)
+		resp, err = c.c.Do(req)
+	}
+	if err != nil {
+		c.f.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+func TestAnotherDistrictsOfficialSeesNothingOfOurs(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	other := f.client()
+	other.login("district_b") // 高新区; orgA is in 汽开区
+	for _, p := range []string{"/orgs/" + itoa(f.orgA.ID)} {
+		if status, _ := other.call("GET", p); status != http.StatusNotFound {
+			t.Errorf("%s as another district's official: %d, want 404", p, status)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"dtfund"
 	"dtfund/internal/testdb"
 )
 
@@ -72,6 +73,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("matrix lists %s, which is not a route", key)
 		}
 	}
+	// The declaration beside each route must match the matrix for every role.
+	for _, rt := range routes {
+		rule := expectedAccess[rt.Method+" "+rt.Path]
+		if rt.Access.Allows(nil) != allowed(rule, "") {
+			t.Errorf("%s %s: declared access for anonymous visitors differs from the matrix", rt.Method, rt.Path)
+		}
+		for _, role := range dtfund.Roles {
+			if rt.Access.Allows(&dtfund.User{Role: role}) != allowed(rule, string(role)) {
+				t.Errorf("%s %s: declared access for %s differs from the matrix", rt.Method, rt.Path, role)
+			}
+		}
+	}
+	// And the server must behave as declared.
 	clients := map[string]*client{"": f.client()}
 	for role, user := range matrixUsers {
 		c := f.client()

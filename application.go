@@ -1,0 +1,167 @@
+package dtfund
+
+// The application process of 第十四条 as a state machine: named states and,
+// for each action, the states it may start from, the state it leads to and
+// the roles allowed to take it. The workflow code asks Transition and never
+// decides legality on its own, so an illegal action is refused in one place
+// with one clear message.
+
+// AppState is the state of an application (申报).
+type AppState string
+
+// The states of DESIGN §2.
+const (
+	StateDraft           AppState = "draft"            // 草稿
+	StateSubmitted       AppState = "submitted"        // 已申报，待县区初审
+	StateReturned        AppState = "returned"         // 退回补正
+	StateNotRecommended  AppState = "not_recommended"  // 县区不予推荐
+	StateRecommended     AppState = "recommended"      // 县区已推荐
+	StateExpertReview    AppState = "expert_review"    // 专家评审中
+	StateReviewed        AppState = "reviewed"         // 评审通过，待资格复核
+	StateReviewFailed    AppState = "review_failed"    // 评审未通过
+	StateRechecked       AppState = "rechecked"        // 资格复核通过
+	StateRecheckFailed   AppState = "recheck_failed"   // 资格复核未通过
+	StateInPublicity     AppState = "in_publicity"     // 公示中
+	StateObjectionUpheld AppState = "objection_upheld" // 公示异议成立，退出公示
+	StatePublicityPassed AppState = "publicity_passed" // 公示期满无异议
+	StateApproved        AppState = "approved"         // 政府审批通过
+	StateWithdrawn       AppState = "withdrawn"        // 申报主体撤回
+)
+
+var stateLabels = map[AppState]string{
+	StateDraft: "草稿", StateSubmitted: "已申报", StateReturned: "退回补正", StateNotRecommended: "不予推荐",
+	StateRecommended: "县区已推荐", StateExpertReview: "专家评审中", StateReviewed: "评审通过",
+	StateReviewFailed: "评审未通过", StateRechecked: "资格复核通过", StateRecheckFailed: "资格复核未通过",
+	StateInPublicity: "公示中", StateObjectionUpheld: "异议成立", StatePublicityPassed: "公示通过",
+	StateApproved: "已批准", StateWithdrawn: "已撤回",
+}
+
+// Label is the Chinese name of the state.
+func (s AppState) Label() string {
+	if l, ok := stateLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
+// Terminal reports whether no action leads out of the state.
+func (s AppState) Terminal() bool {
+	for _, t := range transitions {
+		if t.from[s] {
+			return false
+		}
+	}
+	return true
+}
+
+// AppAction is an action on an application.
+type AppAction string
+
+// The actions, each with the article of 第十四条 it carries out.
+const (
+	ActSubmit          AppAction = "submit"           // 自主申报 （一）
+	ActWithdraw        AppAction = "withdraw"         // 撤回
+	ActReturn          AppAction = "return"           // 退回补正 （二）
+	ActDecline         AppAction = "decline"          // 不予推荐 （二）
+	ActRecommend       AppAction = "recommend"        // 县区推荐 （二）
+	ActStartReview     AppAction = "start_review"     // 组织专家评审 （三）
+	ActPassReview      AppAction = "pass_review"      // 评审通过 （三）
+	ActFailReview      AppAction = "fail_review"      // 评审未通过 （三）
+	ActRecheckPass     AppAction = "recheck_pass"     // 资格复核通过 （四）
+	ActRecheckFail     AppAction = "recheck_fail"     // 资格复核未通过 （四）
+	ActPublish         AppAction = "publish"          // 网站公示 （五）
+	ActUpholdObjection AppAction = "uphold_objection" // 异议成立 （五）
+	ActClosePublicity  AppAction = "close_publicity"  // 公示期满 （五）
+	ActApprove         AppAction = "approve"          // 政府审批 （六）
+)
+
+type transition struct {
+	from    map[AppState]bool
+	to      AppState
+	roles   map[Role]bool
+	label   string
+	article string
+}
+
+func states(ss ...AppState) map[AppState]bool {
+	m := make(map[AppState]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}
+
+func roleSet(rs ...Role) map[Role]bool {
+	m := make(map[Role]bool, len(rs))
+	for _, r := range rs {
+		m[r] = true
+	}
+	return m
+}
+
+// beforeApproval are the states an applicant may withdraw from: any live
+// state before the government's approval.
+var beforeApproval = states(StateDraft, StateSubmitted, StateReturned, StateRecommended, StateExpertReview,
+	StateReviewed, StateRechecked, StateInPublicity, StatePublicityPassed)
+
+var transitions = map[AppAction]transition{
+	ActSubmit:          {states(StateDraft, StateReturned), StateSubmitted, roleSet(RoleApplicant), "提交申报", "第十四条（一）"},
+	ActWithdraw:        {beforeApproval, StateWithdrawn, roleSet(RoleApplicant), "撤回申报", "第十四条（一）"},
+	ActReturn:          {states(StateSubmitted), StateReturned, roleSet(RoleDistrictMIIT), "退回补正", "第十四条（二）"},
+	ActDecline:         {states(StateSubmitted), StateNotRecommended, roleSet(RoleDistrictMIIT), "不予推荐", "第十四条（二）"},
+	ActRecommend:       {states(StateSubmitted), StateRecommended, roleSet(RoleDistrictMIIT), "推荐", "第十四条（二）"},
+	ActStartReview:     {states(StateRecommended), StateExpertReview, roleSet(RoleCityMIIT), "提交专家评审", "第十四条（三）"},
+	ActPassReview:      {states(StateExpertReview), StateReviewed, roleSet(RoleCityMIIT), "评审通过", "第十四条（三）"},
+	ActFailReview:      {states(StateExpertReview), StateReviewFailed, roleSet(RoleCityMIIT), "评审未通过", "第十四条（三）"},
+	ActRecheckPass:     {states(StateReviewed), StateRechecked, roleSet(RoleCityMIIT, RoleCityFinance), "资格复核通过（会签）", "第十四条（四）"},
+	ActRecheckFail:     {states(StateReviewed), StateRecheckFailed, roleSet(RoleCityMIIT, RoleCityFinance), "资格复核未通过", "第十四条（四）"},
+	ActPublish:         {states(StateRechecked), StateInPublicity, roleSet(RoleCityMIIT), "网站公示", "第十四条（五）"},
+	ActUpholdObjection: {states(StateInPublicity), StateObjectionUpheld, roleSet(RoleCityMIIT), "异议成立，退出公示", "第十四条（五）"},
+	ActClosePublicity:  {states(StateInPublicity), StatePublicityPassed, roleSet(RoleCityMIIT), "公示期满无异议", "第十四条（五）"},
+	ActApprove:         {states(StatePublicityPassed), StateApproved, roleSet(RoleCityMIIT), "政府审批通过", "第十四条（六）"},
+}
+
+// AppActions lists every action, in process order.
+var AppActions = []AppAction{ActSubmit, ActWithdraw, ActReturn, ActDecline, ActRecommend, ActStartReview,
+	ActPassReview, ActFailReview, ActRecheckPass, ActRecheckFail, ActPublish, ActUpholdObjection,
+	ActClosePublicity, ActApprove}
+
+// AppStates lists every state, in process order.
+var AppStates = []AppState{StateDraft, StateSubmitted, StateReturned, StateNotRecommended, StateRecommended,
+	StateExpertReview, StateReviewed, StateReviewFailed, StateRechecked, StateRecheckFailed, StateInPublicity,
+	StateObjectionUpheld, StatePublicityPassed, StateApproved, StateWithdrawn}
+
+// Label is the Chinese name of the action.
+func (a AppAction) Label() string { return transitions[a].label }
+
+// Article is the provision the action carries out.
+func (a AppAction) Article() string { return transitions[a].article }
+
+// Transition returns the state the action leads to from `from` when taken by
+// role, or an error that says in Chinese why it is refused: an unknown
+// action, a role that may not take it, or a state it cannot start from.
+func Transition(from AppState, action AppAction, role Role) (AppState, error) {
+	t, ok := transitions[action]
+	if !ok {
+		return from, Errorf(EINVALID, "未知的操作 %q", action)
+	}
+	if !t.roles[role] {
+		return from, Errorf(EFORBIDDEN, "%s无权执行“%s”", role.Label(), t.label)
+	}
+	if !t.from[from] {
+		return from, Errorf(ECONFLICT, "申报处于“%s”状态，不能执行“%s”", from.Label(), t.label)
+	}
+	return t.to, nil
+}
+
+// ActionsFor lists the actions role may take in state s, for showing exactly
+// the buttons that would succeed.
+func ActionsFor(s AppState, role Role) []AppAction {
+	var out []AppAction
+	for _, a := range AppActions {
+		if _, err := Transition(s, a, role); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}

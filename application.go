@@ -6,6 +6,8 @@ package dtfund
 // decides legality on its own, so an illegal action is refused in one place
 // with one clear message.
 
+import "time"
+
 // AppState is the state of an application (申报).
 type AppState string
 
@@ -165,3 +167,84 @@ func ActionsFor(s AppState, role Role) []AppAction {
 	}
 	return out
 }
+
+// Application is one 申报 under a call.
+type Application struct {
+	ID                    int64
+	Number                string // 申报编号, e.g. SB2026-000123
+	CallID                int64
+	OrgID                 int64
+	DistrictCode          string // the applicant's 属地 at creation: the district that reviews it
+	State                 AppState
+	Title                 string
+	Description           string
+	Subtype               string // 7.2: cloud | benchmark
+	ManufacturingRetrofit bool
+	RequestedFen          int64
+	Declarations          Declarations
+	DecisionJSON          string // the rules' decision at the last submission or re-check
+	Version               int    // submitted versions so far
+	SubmittedAt           time.Time
+	CreatedBy             int64
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+	Spending              []Spending
+	Goals                 []Goal
+	ProviderIDs           []int64
+
+	// Filled by list and detail queries.
+	OrgName      string
+	OrgUSCC      string
+	CallTitle    string
+	CallCategory string
+	DistrictName string
+}
+
+// Declarations are the applicant's sworn statements (诚信承诺) and the facts
+// 第十条, 第十一条 and 第十三条 need that the system cannot know by itself.
+type Declarations struct {
+	Integrity                   bool `json:"integrity"`                          // 诚信承诺（第二十条）
+	LittleGiantCentralFunded    bool `json:"little_giant_central_funded"`        // 第十条（一）
+	Pilot2022                   bool `json:"pilot_2022"`                         // 第十条（二）
+	UnacceptedProjectAfterPilot bool `json:"has_unaccepted_project_after_pilot"` // 第十条（三）
+	TaxCompliant                bool `json:"tax_compliant"`                      // 第十三条 依法纳税
+	NoMajorIncident             bool `json:"no_major_incident"`                  // 第十三条 近三年无重大事故
+}
+
+// Spending is one item of claimed spending (第七条（一）).
+type Spending struct {
+	Seq          int
+	Type         string // software | cloud | data_equipment | consulting | other
+	Supplier     string
+	Description  string
+	ContractNo   string
+	ContractDate string
+	InvoiceNo    string
+	InvoiceDate  string
+	PaymentDate  string
+	AmountFen    int64
+	ApprovedFen  *int64 // 核定投入, set by the expert review
+}
+
+// Goal is one performance goal (绩效目标): indicator, baseline and target.
+type Goal struct {
+	Seq       int
+	Indicator string
+	Baseline  string
+	Target    string
+}
+
+// AppEvent is one line of an application's timeline.
+type AppEvent struct {
+	ID       int64
+	At       time.Time
+	ActorID  int64
+	Actor    string
+	Action   string
+	From, To AppState
+	Reason   string
+	Citation string
+}
+
+// Editable reports whether the applicant may change the application.
+func (a *Application) Editable() bool { return a.State == StateDraft || a.State == StateReturned }

@@ -56,6 +56,16 @@ var officials = []dtfund.Role{dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinanc
 	dtfund.RoleCityFinance, dtfund.RoleInspector, dtfund.RoleAdmin}
 
 func (s *Server) routeTable() []Route {
+	routes := s.foundationRoutes()
+	for _, more := range [][]Route{s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes()} {
+		routes = append(routes, more...)
+	}
+	return routes
+}
+
+// foundationRoutes are the shell: login, home, profile, organisations,
+// administration, and the public policy tools.
+func (s *Server) foundationRoutes() []Route {
 	return []Route{
 		{"GET", "/{$}", public, s.landing},
 		{"GET", "/healthz", public, s.healthz},

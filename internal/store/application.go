@@ -1,0 +1,368 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"dtfund"
+)
+
+const appColumns = `a.id, a.number, a.call_id, a.org_id, COALESCE(a.district_code, ''), a.state, a.title, a.description, a.subtype,
+ a.manufacturing_retrofit, a.requested_fen, a.declarations_json, a.decision_json, a.version, COALESCE(a.submitted_at, ''),
+ COALESCE(a.created_by, 0), a.created_at, a.updated_at, o.name, o.uscc, c.title, c.category, COALESCE(d.name, '')`
+
+const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.org_id JOIN calls c ON c.id = a.call_id
+ LEFT JOIN districts d ON d.code = a.district_code`
+
+func scanApplication(sc interface{ Scan(...any) error }) (*dtfund.Application, error) {
+	var a dtfund.Application
+	var decl, submitted, created, updated string
+	err := sc.Scan(&a.ID, &a.Number, &a.CallID, &a.OrgID, &a.DistrictCode, &a.State, &a.Title, &a.Description, &a.Subtype,
+		&a.ManufacturingRetrofit, &a.RequestedFen, &decl, &a.DecisionJSON, &a.Version, &submitted, &a.CreatedBy, &created,
+		&updated, &a.OrgName, &a.OrgUSCC, &a.CallTitle, &a.CallCategory, &a.DistrictName)
+	if err != nil {
+		return nil, err
+	}
+	json.Unmarshal([]byte(decl), &a.Declarations)
+	a.SubmittedAt, a.CreatedAt, a.UpdatedAt = parseTime(submitted), parseTime(created), parseTime(updated)
+	return &a, nil
+}
+
+// ApplicationFilter selects applications. The scope fields (OrgID,
+// DistrictCode, ExcludeDrafts) are set by the app layer from the actor's role
+// and jurisdiction; the others come from the user's filters.
+type ApplicationFilter struct {
+	ID            int64
+	OrgID         int64
+	DistrictCode  string
+	ExcludeDrafts bool
+	CallID        int64
+	States        []dtfund.AppState
+	Category      string
+	IndustryCode  string
+	Query         string // number, organisation name or USCC
+	Page          Page
+}
+
+func appWhere(f ApplicationFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, vs ...any) { conds, args = append(conds, cond), append(args, vs...) }
+	if f.ID != 0 {
+		add("a.id = ?", f.ID)
+	}
+	if f.OrgID != 0 {
+		add("a.org_id = ?", f.OrgID)
+	}
+	if f.DistrictCode != "" {
+		add("a.district_code = ?", f.DistrictCode)
+	}
+	if f.ExcludeDrafts {
+		add("a.state <> ?", dtfund.StateDraft)
+	}
+	if f.CallID != 0 {
+		add("a.call_id = ?", f.CallID)
+	}
+	if len(f.States) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(f.States)), ", ")
+		vs := make([]any, len(f.States))
+		for i, s := range f.States {
+			vs[i] = s
+		}
+		add("a.state IN ("+ph+")", vs...)
+	}
+	if f.Category != "" {
+		add("c.category = ?", f.Category)
+	}
+	if f.IndustryCode != "" {
+		add("o.industry_code LIKE ?", escapeLike(f.IndustryCode)+"%")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add("(a.number = ? OR o.name LIKE ? OR o.uscc = ?)", q, "%"+escapeLike(q)+"%", strings.ToUpper(q))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// FindApplications returns one page of applications, newest first, and the total.
+func (db *DB) FindApplications(ctx context.Context, f ApplicationFilter) ([]*dtfund.Application, int, error) {
+	where, args := appWhere(f)
+	var total int
+	if err := db.queryRow(ctx, `SELECT count(*)`+appFrom+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	p := f.Page.clamp()
+	rows, err := db.query(ctx, `SELECT `+appColumns+appFrom+where+` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var as []*dtfund.Application
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		as = append(as, a)
+	}
+	return as, total, rows.Err()
+}
+
+// Application returns one application with its spending, goals and
+// providers, if it matches the scope in f (ID is set from id).
+func (db *DB) Application(ctx context.Context, id int64, scope ApplicationFilter) (*dtfund.Application, error) {
+	scope.ID, scope.Page = id, Page{Limit: 1}
+	as, _, err := db.FindApplications(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 {
+		return nil, dtfund.Errorf(dtfund.ENOTFOUND, "申报不存在")
+	}
+	a := as[0]
+	return a, loadChildren(ctx, db.query, a)
+}
+
+// Application reads an application and its children inside a write
+// transaction; the state it returns is the one the transaction will change.
+func (tx *Tx) Application(ctx context.Context, id int64) (*dtfund.Application, error) {
+	where, args := appWhere(ApplicationFilter{ID: id})
+	a, err := scanApplication(tx.queryRow(ctx, `SELECT `+appColumns+appFrom+where, args...))
+	if err != nil {
+		if dtfund.ErrorCode(normalize(err)) == dtfund.ENOTFOUND {
+			return nil, dtfund.Errorf(dtfund.ENOTFOUND, "申报不存在")
+		}
+		return nil, err
+	}
+	return a, loadChildren(ctx, tx.query, a)
+}
+
+type queryFunc func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+
+func loadChildren(ctx context.Context, query queryFunc, a *dtfund.Application) error {
+	rows, err := query(ctx, `SELECT seq, type, supplier, description, contract_no, contract_date, invoice_no, invoice_date,
+ payment_date, amount_fen, approved_fen FROM application_spending WHERE application_id = ? ORDER BY seq`, a.ID)
+	if err != nil {
+		return err
+	}
+	a.Spending = nil
+	for rows.Next() {
+		var s dtfund.Spending
+		var approved sql.NullInt64
+		if err := rows.Scan(&s.Seq, &s.Type, &s.Supplier, &s.Description, &s.ContractNo, &s.ContractDate, &s.InvoiceNo,
+			&s.InvoiceDate, &s.PaymentDate, &s.AmountFen, &approved); err != nil {
+			rows.Close()
+			return err
+		}
+		if approved.Valid {
+			s.ApprovedFen = &approved.Int64
+		}
+		a.Spending = append(a.Spending, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := loadGoals(ctx, query, a); err != nil {
+		return err
+	}
+	return loadProviders(ctx, query, a)
+}
+
+func loadGoals(ctx context.Context, query queryFunc, a *dtfund.Application) error {
+	rows, err := query(ctx, `SELECT seq, indicator, baseline, target FROM application_goals WHERE application_id = ? ORDER BY seq`, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	a.Goals = nil
+	for rows.Next() {
+		var g dtfund.Goal
+		if err := rows.Scan(&g.Seq, &g.Indicator, &g.Baseline, &g.Target); err != nil {
+			return err
+		}
+		a.Goals = append(a.Goals, g)
+	}
+	return rows.Err()
+}
+
+func loadProviders(ctx context.Context, query queryFunc, a *dtfund.Application) error {
+	rows, err := query(ctx, `SELECT org_id FROM application_providers WHERE application_id = ? ORDER BY org_id`, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	a.ProviderIDs = nil
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		a.ProviderIDs = append(a.ProviderIDs, id)
+	}
+	return rows.Err()
+}
+
+// CreateApplication inserts a new draft and gives it its number
+// (SB<year>-<id>), derived from the ID so that it is unique without a lock.
+func (tx *Tx) CreateApplication(ctx context.Context, a *dtfund.Application) error {
+	tmp := fmt.Sprintf("tmp-%d-%d", a.OrgID, tx.now.UnixNano())
+	id, err := tx.insertID(ctx, `INSERT INTO applications (number, call_id, org_id, district_code, state, title, description,
+ subtype, manufacturing_retrofit, requested_fen, declarations_json, created_by, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		tmp, a.CallID, a.OrgID, nullString(a.DistrictCode), a.State, a.Title, a.Description, a.Subtype,
+		a.ManufacturingRetrofit, a.RequestedFen, toJSONOr(a.Declarations, "{}"), nullInt(a.CreatedBy), fmtTime(tx.now), fmtTime(tx.now))
+	if err != nil {
+		return err
+	}
+	a.ID, a.CreatedAt, a.UpdatedAt = id, tx.now, tx.now
+	a.Number = fmt.Sprintf("SB%d-%06d", tx.now.Year(), id)
+	if _, err := tx.exec(ctx, `UPDATE applications SET number = ? WHERE id = ?`, a.Number, id); err != nil {
+		return err
+	}
+	return tx.replaceChildren(ctx, a)
+}
+
+// SaveApplicationContent writes the applicant-editable content of a draft.
+func (tx *Tx) SaveApplicationContent(ctx context.Context, a *dtfund.Application) error {
+	res, err := tx.exec(ctx, `UPDATE applications SET title = ?, description = ?, subtype = ?, manufacturing_retrofit = ?,
+ requested_fen = ?, declarations_json = ?, updated_at = ? WHERE id = ?`,
+		a.Title, a.Description, a.Subtype, a.ManufacturingRetrofit, a.RequestedFen, toJSONOr(a.Declarations, "{}"), fmtTime(tx.now), a.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return dtfund.Errorf(dtfund.ENOTFOUND, "申报不存在")
+	}
+	a.UpdatedAt = tx.now
+	return tx.replaceChildren(ctx, a)
+}
+
+func (tx *Tx) replaceChildren(ctx context.Context, a *dtfund.Application) error {
+	for _, table := range []string{"application_spending", "application_goals", "application_providers"} {
+		if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE application_id = ?`, a.ID); err != nil {
+			return err
+		}
+	}
+	for i, s := range a.Spending {
+		var approved any
+		if s.ApprovedFen != nil {
+			approved = *s.ApprovedFen
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO application_spending (application_id, seq, type, supplier, description, contract_no,
+ contract_date, invoice_no, invoice_date, payment_date, amount_fen, approved_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, i+1, s.Type, s.Supplier, s.Description, s.ContractNo, s.ContractDate, s.InvoiceNo, s.InvoiceDate,
+			s.PaymentDate, s.AmountFen, approved); err != nil {
+			return err
+		}
+	}
+	for i, g := range a.Goals {
+		if _, err := tx.exec(ctx, `INSERT INTO application_goals (application_id, seq, indicator, baseline, target) VALUES (?, ?, ?, ?, ?)`,
+			a.ID, i+1, g.Indicator, g.Baseline, g.Target); err != nil {
+			return err
+		}
+	}
+	for _, p := range a.ProviderIDs {
+		if _, err := tx.exec(ctx, `INSERT INTO application_providers (application_id, org_id) VALUES (?, ?)`, a.ID, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetApplicationState moves an application from one state to another; it
+// fails with ECONFLICT when the state changed meanwhile (a concurrent action
+// won), so that two officials cannot both act on the same state.
+func (tx *Tx) SetApplicationState(ctx context.Context, id int64, from, to dtfund.AppState) error {
+	res, err := tx.exec(ctx, `UPDATE applications SET state = ?, updated_at = ? WHERE id = ? AND state = ?`, to, fmtTime(tx.now), id, from)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return dtfund.Errorf(dtfund.ECONFLICT, "申报状态已变化，请刷新后重试")
+	}
+	return nil
+}
+
+// MarkSubmitted records a submission: the new version number, the time and
+// the rules' decision, and keeps the submitted content as a version.
+func (tx *Tx) MarkSubmitted(ctx context.Context, a *dtfund.Application, decisionJSON string) error {
+	a.Version++
+	a.SubmittedAt, a.DecisionJSON = tx.now, decisionJSON
+	if _, err := tx.exec(ctx, `UPDATE applications SET version = ?, submitted_at = ?, decision_json = ? WHERE id = ?`,
+		a.Version, fmtTime(tx.now), decisionJSON, a.ID); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO application_versions (application_id, version, snapshot_json, decision_json, created_at)
+ VALUES (?, ?, ?, ?, ?)`, a.ID, a.Version, toJSON(a), decisionJSON, fmtTime(tx.now))
+	return err
+}
+
+// SetDecision stores the rules' latest decision (at re-check).
+func (tx *Tx) SetDecision(ctx context.Context, id int64, decisionJSON string) error {
+	_, err := tx.exec(ctx, `UPDATE applications SET decision_json = ? WHERE id = ?`, decisionJSON, id)
+	return err
+}
+
+// AddEvent appends to the application's timeline.
+func (tx *Tx) AddEvent(ctx context.Context, appID int64, e dtfund.AppEvent) error {
+	_, err := tx.exec(ctx, `INSERT INTO application_events (application_id, at, actor_id, actor, action, from_state, to_state, reason, citation)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, appID, fmtTime(tx.now), nullInt(e.ActorID), e.Actor, e.Action, e.From, e.To, e.Reason, e.Citation)
+	return err
+}
+
+// Events returns an application's timeline, oldest first.
+func (db *DB) Events(ctx context.Context, appID int64) ([]dtfund.AppEvent, error) {
+	rows, err := db.query(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, action, from_state, to_state, reason, citation
+ FROM application_events WHERE application_id = ? ORDER BY id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var es []dtfund.AppEvent
+	for rows.Next() {
+		var e dtfund.AppEvent
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.From, &e.To, &e.Reason, &e.Citation); err != nil {
+			return nil, err
+		}
+		e.At = parseTime(at)
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}
+
+// VersionSnapshot returns a submitted version's snapshot and decision.
+func (db *DB) VersionSnapshot(ctx context.Context, appID int64, version int) (snapshot, decision string, err error) {
+	err = db.queryRow(ctx, `SELECT snapshot_json, decision_json FROM application_versions WHERE application_id = ? AND version = ?`,
+		appID, version).Scan(&snapshot, &decision)
+	return snapshot, decision, normalize(err)
+}
+
+// DuplicateInvoices returns, for each invoice number of the application, the
+// numbers of other non-draft, non-withdrawn applications that claim it too.
+func (db *DB) DuplicateInvoices(ctx context.Context, appID int64) (map[string][]string, error) {
+	rows, err := db.query(ctx, `SELECT s.invoice_no, a.number FROM application_spending s
+ JOIN application_spending mine ON mine.invoice_no = s.invoice_no AND mine.application_id = ?
+ JOIN applications a ON a.id = s.application_id
+ WHERE s.application_id <> ? AND s.invoice_no <> '' AND a.state NOT IN (?, ?) ORDER BY a.number`,
+		appID, appID, dtfund.StateDraft, dtfund.StateWithdrawn)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var inv, num string
+		if err := rows.Scan(&inv, &num); err != nil {
+			return nil, err
+		}
+		out[inv] = append(out[inv], num)
+	}
+	return out, rows.Err()
+}

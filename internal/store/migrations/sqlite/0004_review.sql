@@ -1,0 +1,1 @@
+-- review: reserved; filled by the review part of the process (第十四条).

@@ -1,0 +1,1 @@
+-- publicity: reserved; filled by the publicity part of the process (第十四条).

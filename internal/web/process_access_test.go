@@ -4,10 +4,14 @@ package web_test
 // part's owner keeps its map beside its tests. TestAuthorizationMatrix
 // merges them into expectedAccess.
 var (
-	applicationAccess = map[string][]string{}
-	callAccess        = map[string][]string{}
-	reviewAccess      = map[string][]string{}
-	publicityAccess   = map[string][]string{}
+	applicationAccess = map[string][]string{
+		"GET /apps":          {"user"},
+		"GET /apps/{id}":     {"user"},
+		"GET /notifications": {"user"},
+	}
+	callAccess      = map[string][]string{}
+	reviewAccess    = map[string][]string{}
+	publicityAccess = map[string][]string{}
 )
 
 func init() {

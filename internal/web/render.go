@@ -77,12 +77,15 @@ type pageSet map[string]*template.Template
 
 func parsePages(sa staticAssets) (pageSet, error) {
 	funcs := template.FuncMap{
-		"asset":     sa.url,
-		"yuan":      formatYuan,
-		"wan":       formatWan,
-		"datetime":  formatDateTime,
-		"roleLabel": func(r dtfund.Role) string { return r.Label() },
-		"add":       func(a, b int) int { return a + b },
+		"asset":         sa.url,
+		"yuan":          formatYuan,
+		"wan":           formatWan,
+		"datetime":      formatDateTime,
+		"roleLabel":     func(r dtfund.Role) string { return r.Label() },
+		"add":           func(a, b int) int { return a + b },
+		"categoryLabel": dtfund.CategoryLabel,
+		"actionLabel":   func(a string) string { return actionLabel(a) },
+		"spendingLabel": spendingLabel,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -331,3 +334,28 @@ func formatDateTime(t time.Time) string {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// actionLabel names an action of the timeline; events that are not state
+// machine actions (e.g. a first re-check signature) carry their own label.
+func actionLabel(a string) string {
+	if l := dtfund.AppAction(a).Label(); l != "" {
+		return l
+	}
+	if l, ok := extraActionLabels[a]; ok {
+		return l
+	}
+	return a
+}
+
+// extraActionLabels names timeline events that are not transitions.
+var extraActionLabels = map[string]string{"recheck_sign": "资格复核签署"}
+
+var spendingLabels = map[string]string{"software": "软件", "cloud": "云服务", "data_equipment": "数据采集传输设备",
+	"consulting": "咨询诊断服务", "other": "其他"}
+
+func spendingLabel(t string) string {
+	if l, ok := spendingLabels[t]; ok {
+		return l
+	}
+	return t
+}

@@ -1,6 +1,9 @@
 package dtfund
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Role is what a user does in the system; each user has exactly one.
 type Role string
@@ -57,6 +60,7 @@ type User struct {
 	ID           int64
 	Username     string
 	DisplayName  string
+	Email        string // for notifications; optional
 	Role         Role
 	DistrictCode string
 	OrgID        int64
@@ -82,6 +86,9 @@ func ValidateUser(u *User) error {
 	}
 	if !u.Role.NeedsDistrict() && u.DistrictCode != "" {
 		v.Add("district_code", "%s不设辖区", u.Role.Label())
+	}
+	if u.Email != "" && !validEmail(u.Email) {
+		v.Add("email", "电子邮箱格式不正确")
 	}
 	if u.Role.NeedsOrganization() && u.OrgID == 0 {
 		v.Add("org", "申报主体账号须关联单位")
@@ -122,4 +129,12 @@ func ValidatePassword(p string) error {
 		return FieldError("password", "密码须同时包含大写字母、小写字母和数字")
 	}
 	return nil
+}
+
+// validEmail is a plausibility check (one @, a dot in the domain, no
+// spaces); delivery is the real test.
+func validEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	return at > 0 && at == strings.LastIndexByte(s, '@') && strings.Contains(s[at:], ".") &&
+		!strings.ContainsAny(s, " \t\r\n<>,;") && len(s) <= 254
 }

@@ -20,6 +20,7 @@ type serveConfig struct {
 	migrate bool
 	tls     bool
 	grace   time.Duration
+	smtp    app.SMTPMailer
 }
 
 func (c *serveConfig) register(fs *flag.FlagSet, e env) {
@@ -29,6 +30,9 @@ func (c *serveConfig) register(fs *flag.FlagSet, e env) {
 	fs.BoolVar(&c.tls, "behind-tls", envOr(e, "DTFUND_BEHIND_TLS", "") == "1",
 		"服务部署在 HTTPS 反向代理之后：Cookie 加 Secure，并发送 HSTS（环境变量 DTFUND_BEHIND_TLS=1）")
 	fs.DurationVar(&c.grace, "grace", 20*time.Second, "收到 SIGTERM 后等待进行中请求完成的最长时间")
+	fs.StringVar(&c.smtp.Addr, "smtp-addr", e.getenv("DTFUND_SMTP_ADDR"), "发送通知邮件的 SMTP 服务器 host:port；为空则不发邮件（环境变量 DTFUND_SMTP_ADDR）")
+	fs.StringVar(&c.smtp.From, "smtp-from", envOr(e, "DTFUND_SMTP_FROM", "dtfund@localhost"), "通知邮件发件人（环境变量 DTFUND_SMTP_FROM）")
+	c.smtp.Username, c.smtp.Password = e.getenv("DTFUND_SMTP_USER"), e.getenv("DTFUND_SMTP_PASSWORD")
 }
 
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -84,6 +88,10 @@ func serveApp(ctx context.Context, e env, a *app.App, c *serveConfig, ready func
 	a.Log.Info("serving", "addr", "http://"+ln.Addr().String(), "engine", a.DB.Engine, "version", version)
 	if ready != nil {
 		ready(ln.Addr().String())
+	}
+	if c.smtp.Addr != "" {
+		go a.RunMailer(ctx, c.smtp, 30*time.Second)
+		a.Log.Info("mailer on", "smtp", c.smtp.Addr)
 	}
 	err = web.Serve(ctx, ln, srv.Handler(), a.Log, c.grace)
 	a.Log.Info("stopped")

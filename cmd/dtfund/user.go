@@ -14,7 +14,7 @@ import (
 const userUsage = `dtfund user <操作> [参数]
 
 操作：
-  add             新建用户：--username --name --role [--district 代码] [--org-uscc 代码] --password-stdin
+  add             新建用户：--username --name --role [--email 邮箱] [--district 代码] [--org-uscc 代码] --password-stdin
   disable         停用：--username（同时注销其全部会话）
   enable          启用：--username
   reset-password  重置密码：--username --password-stdin（同时注销其全部会话）
@@ -38,6 +38,7 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 	c.register(fs, e)
 	username := fs.String("username", "", "用户名")
 	name := fs.String("name", "", "姓名")
+	email := fs.String("email", "", "电子邮箱（接收通知，可选）")
 	role := fs.String("role", "", "角色")
 	district := fs.String("district", "", "辖区代码（县区角色）")
 	orgUSCC := fs.String("org-uscc", "", "所属单位的统一社会信用代码（申报主体）")
@@ -66,7 +67,8 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 	}
 	switch op {
 	case "add":
-		return userAdd(ctx, e, a, actor, *username, *name, *role, *district, *orgUSCC, readPassword)
+		return userAdd(ctx, e, a, actor, &dtfund.User{Username: *username, DisplayName: *name, Email: *email,
+			Role: dtfund.Role(*role), DistrictCode: *district}, *orgUSCC, readPassword)
 	case "disable", "enable":
 		return userSetDisabled(ctx, e, a, actor, *username, op == "disable")
 	case "reset-password":
@@ -80,8 +82,7 @@ func cmdUser(ctx context.Context, e env, args []string) error {
 	return errUsage
 }
 
-func userAdd(ctx context.Context, e env, a *app.App, actor app.Actor, username, name, role, district, orgUSCC string, pw func() (string, error)) error {
-	u := &dtfund.User{Username: username, DisplayName: name, Role: dtfund.Role(role), DistrictCode: district}
+func userAdd(ctx context.Context, e env, a *app.App, actor app.Actor, u *dtfund.User, orgUSCC string, pw func() (string, error)) error {
 	if err := resolveOrg(ctx, a, orgUSCC, &u.OrgID); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ func (a *App) CreateUser(ctx context.Context, actor Actor, u *dtfund.User, passw
 	}
 	u.Username = strings.TrimSpace(u.Username)
 	u.DisplayName = strings.TrimSpace(u.DisplayName)
+	u.Email = strings.TrimSpace(u.Email)
 	if err := a.validateUserRefs(ctx, u); err != nil {
 		return err
 	}
@@ -59,6 +60,7 @@ func (a *App) validateUserRefs(ctx context.Context, u *dtfund.User) error {
 // UserChange is a change to an account; nil fields stay as they are.
 type UserChange struct {
 	DisplayName  *string
+	Email        *string
 	Role         *dtfund.Role
 	DistrictCode *string
 	OrgID        *int64
@@ -98,6 +100,9 @@ func (a *App) UpdateUser(ctx context.Context, actor Actor, id int64, c UserChang
 func applyUserChange(u *dtfund.User, c UserChange) {
 	if c.DisplayName != nil {
 		u.DisplayName = strings.TrimSpace(*c.DisplayName)
+	}
+	if c.Email != nil {
+		u.Email = strings.TrimSpace(*c.Email)
 	}
 	if c.Role != nil {
 		u.Role = *c.Role

@@ -48,3 +48,32 @@ func (db *DB) Notifications(ctx context.Context, userID, orgID int64, page Page)
 	}
 	return ns, rows.Err()
 }
+
+// UnsentNotifications returns notifications not yet handled by the mailer,
+// oldest first.
+func (db *DB) UnsentNotifications(ctx context.Context, limit int) ([]*Notification, error) {
+	rows, err := db.query(ctx, `SELECT id, COALESCE(org_id, 0), COALESCE(user_id, 0), COALESCE(application_id, 0), subject, body, created_at
+ FROM notifications WHERE emailed_at IS NULL ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ns []*Notification
+	for rows.Next() {
+		var n Notification
+		var created string
+		if err := rows.Scan(&n.ID, &n.OrgID, &n.UserID, &n.ApplicationID, &n.Subject, &n.Body, &created); err != nil {
+			return nil, err
+		}
+		n.CreatedAt = parseTime(created)
+		ns = append(ns, &n)
+	}
+	return ns, rows.Err()
+}
+
+// MarkEmailed records that the mailer handled a notification (sent, or had
+// no address to send to).
+func (tx *Tx) MarkEmailed(ctx context.Context, id int64) error {
+	_, err := tx.exec(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ? AND emailed_at IS NULL`, fmtTime(tx.now), id)
+	return err
+}

@@ -7,12 +7,12 @@ import (
 	"dtfund"
 )
 
-const userColumns = `id, username, display_name, role, COALESCE(district_code, ''), COALESCE(org_id, 0), disabled, created_at, updated_at`
+const userColumns = `id, username, display_name, email, role, COALESCE(district_code, ''), COALESCE(org_id, 0), disabled, created_at, updated_at`
 
 func scanUser(sc interface{ Scan(...any) error }) (*dtfund.User, error) {
 	var u dtfund.User
 	var created, updated string
-	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.DistrictCode, &u.OrgID, &u.Disabled, &created, &updated); err != nil {
+	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Role, &u.DistrictCode, &u.OrgID, &u.Disabled, &created, &updated); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
@@ -34,7 +34,7 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*dtfund.User
 	row := db.queryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = ?`, username)
 	var u dtfund.User
 	var created, updated string
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.DistrictCode, &u.OrgID, &u.Disabled, &created, &updated, &hash)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &u.Role, &u.DistrictCode, &u.OrgID, &u.Disabled, &created, &updated, &hash)
 	if err != nil {
 		return nil, "", userErr(err)
 	}
@@ -94,8 +94,8 @@ func (db *DB) FindUsers(ctx context.Context, f UserFilter) ([]*dtfund.User, int,
 
 // CreateUser inserts a user with an already hashed password.
 func (tx *Tx) CreateUser(ctx context.Context, u *dtfund.User, passwordHash string) error {
-	id, err := tx.insertID(ctx, `INSERT INTO users (username, display_name, password_hash, role, district_code, org_id, disabled, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, passwordHash, u.Role, nullString(u.DistrictCode), nullInt(u.OrgID),
+	id, err := tx.insertID(ctx, `INSERT INTO users (username, display_name, email, password_hash, role, district_code, org_id, disabled, created_at, updated_at)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Username, u.DisplayName, u.Email, passwordHash, u.Role, nullString(u.DistrictCode), nullInt(u.OrgID),
 		u.Disabled, fmtTime(tx.now), fmtTime(tx.now))
 	if err != nil {
 		if dtfund.ErrorCode(normalize(err)) == dtfund.ECONFLICT {
@@ -109,8 +109,8 @@ func (tx *Tx) CreateUser(ctx context.Context, u *dtfund.User, passwordHash strin
 
 // UpdateUser writes role, jurisdiction, organisation, name and disabled flag.
 func (tx *Tx) UpdateUser(ctx context.Context, u *dtfund.User) error {
-	res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, role = ?, district_code = ?, org_id = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-		u.DisplayName, u.Role, nullString(u.DistrictCode), nullInt(u.OrgID), u.Disabled, fmtTime(tx.now), u.ID)
+	res, err := tx.exec(ctx, `UPDATE users SET display_name = ?, email = ?, role = ?, district_code = ?, org_id = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+		u.DisplayName, u.Email, u.Role, nullString(u.DistrictCode), nullInt(u.OrgID), u.Disabled, fmtTime(tx.now), u.ID)
 	if err != nil {
 		return err
 	}
@@ -140,4 +140,22 @@ func (tx *Tx) User(ctx context.Context, id int64) (*dtfund.User, error) {
 		return nil, userErr(err)
 	}
 	return u, nil
+}
+
+// OrgUserEmails returns the e-mail addresses of an organisation's active users.
+func (db *DB) OrgUserEmails(ctx context.Context, orgID int64) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT email FROM users WHERE org_id = ? AND NOT disabled AND email <> '' ORDER BY id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

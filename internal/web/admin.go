@@ -44,7 +44,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, form url.Va
 
 func (s *Server) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
-	u := &dtfund.User{Username: f.Get("username"), DisplayName: f.Get("display_name"), Role: dtfund.Role(f.Get("role")),
+	u := &dtfund.User{Username: f.Get("username"), DisplayName: f.Get("display_name"), Email: f.Get("email"), Role: dtfund.Role(f.Get("role")),
 		DistrictCode: f.Get("district_code")}
 	err := s.orgRef(r, f.Get("org_uscc"), &u.OrgID)
 	if err == nil {
@@ -112,7 +112,7 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, u *dtfund.Us
 	districts, _ := s.App.DB.Districts(r.Context())
 	v := s.newView(r, "用户 "+u.Username, map[string]any{"U": u, "Org": org, "Sessions": sessions, "Roles": dtfund.Roles, "Districts": districts})
 	if form == nil {
-		form = url.Values{"display_name": {u.DisplayName}, "role": {string(u.Role)}, "district_code": {u.DistrictCode}}
+		form = url.Values{"display_name": {u.DisplayName}, "email": {u.Email}, "role": {string(u.Role)}, "district_code": {u.DistrictCode}}
 		if org != nil {
 			form.Set("org_uscc", org.USCC)
 		}
@@ -128,11 +128,12 @@ func (s *Server) adminUserUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	name, role, district, disabled := f.Get("display_name"), dtfund.Role(f.Get("role")), f.Get("district_code"), f.Get("disabled") == "on"
+	name, email, role, district := f.Get("display_name"), f.Get("email"), dtfund.Role(f.Get("role")), f.Get("district_code")
+	disabled := f.Get("disabled") == "on"
 	var orgID int64
 	err := s.orgRef(r, f.Get("org_uscc"), &orgID)
 	if err == nil {
-		_, err = s.App.UpdateUser(r.Context(), actor(r), u.ID, app.UserChange{DisplayName: &name, Role: &role,
+		_, err = s.App.UpdateUser(r.Context(), actor(r), u.ID, app.UserChange{DisplayName: &name, Email: &email, Role: &role,
 			DistrictCode: &district, OrgID: &orgID, Disabled: &disabled})
 	}
 	if err != nil {

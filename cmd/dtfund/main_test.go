@@ -227,3 +227,28 @@ func TestBackupCommand(t *testing.T) {
 		t.Fatalf("backup on postgres: %d %q", code, errOut)
 	}
 }
+
+func TestAuditVerifyCommand(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"DTFUND_DATA": dir}
+	runCLI(t, "", env, "migrate")
+	if code, _, errOut := runCLI(t, "Adm1nPassword\n", env, "user", "add", "--username", "boss", "--name", "管理员", "--role", "admin", "--password-stdin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	runCLI(t, "", env, "user", "disable", "--username", "boss")
+	code, out, errOut := runCLI(t, "", env, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "审计日志完整：共 2 条记录") {
+		t.Fatalf("verify: %d %q %q", code, out, errOut)
+	}
+	_, head, _ := runCLI(t, "", env, "audit", "head")
+	a, err := (&dbConfig{data: dir}).open(context.Background(), quietEnv(env), defaultDBFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.DB.ExecForTest(context.Background(), `UPDATE audit_log SET actor = 'someone else' WHERE id = 1`)
+	a.DB.Close()
+	code, out, _ = runCLI(t, "", env, "audit", "verify", "--head", strings.TrimSpace(head))
+	if code != 1 || !strings.Contains(out, "记录 1") {
+		t.Fatalf("tampered copy: %d %q", code, out)
+	}
+}

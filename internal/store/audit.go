@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -23,12 +24,23 @@ type AuditEntry struct {
 }
 
 // Audit appends an entry in the caller's transaction, so the record and the
-// change it describes commit or fail together.
+// change it describes commit or fail together. Each entry is chained to the
+// previous one by hash (see chain.go).
 func (tx *Tx) Audit(ctx context.Context, e AuditEntry, before, after any) error {
 	e.Before, e.After = toJSON(before), toJSON(after)
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor_id, actor, ip, request_id, action, object_type, object_id, before_json, after_json)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, fmtTime(tx.now), nullInt(e.ActorID), e.Actor, e.IP, e.RequestID, e.Action,
+	prev, err := tx.lastAuditHash(ctx)
+	if err != nil {
+		return err
+	}
+	at := fmtTime(tx.now)
+	id, err := tx.insertID(ctx, `INSERT INTO audit_log (at, actor_id, actor, ip, request_id, action, object_type, object_id, before_json, after_json)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, at, nullInt(e.ActorID), e.Actor, e.IP, e.RequestID, e.Action,
 		e.ObjectType, e.ObjectID, e.Before, e.After)
+	if err != nil {
+		return err
+	}
+	e.ID, e.At = id, tx.now
+	_, err = tx.exec(ctx, `UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?`, prev, auditHash(prev, id, at, e), id)
 	return err
 }
 
@@ -47,19 +59,35 @@ func toJSON(v any) string {
 type AuditFilter struct {
 	ObjectType string
 	ObjectID   string
+	Action     string // prefix, e.g. "application." or "user.create"
+	Actor      string
 	Page       Page
 }
 
 // FindAudit returns audit entries, newest first.
 func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
-	q := `SELECT id, at, COALESCE(actor_id, 0), actor, ip, request_id, action, object_type, object_id, before_json, after_json FROM audit_log`
+	var conds []string
 	var args []any
+	add := func(c string, v any) { conds, args = append(conds, c), append(args, v) }
 	if f.ObjectType != "" {
-		q += ` WHERE object_type = ? AND (? = '' OR object_id = ?)`
-		args = append(args, f.ObjectType, f.ObjectID, f.ObjectID)
+		add("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		add("object_id = ?", f.ObjectID)
+	}
+	if f.Action != "" {
+		add("action LIKE ?", escapeLike(f.Action)+"%")
+	}
+	if f.Actor != "" {
+		add("actor = ?", f.Actor)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	p := f.Page.clamp()
-	rows, err := db.query(ctx, q+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	rows, err := db.query(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, ip, request_id, action, object_type, object_id,
+ before_json, after_json FROM audit_log`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, err
 	}

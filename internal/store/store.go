@@ -288,3 +288,10 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }
+
+// ExecForTest runs a raw statement; tests use it to tamper with data the
+// application never changes (the audit log).
+func (db *DB) ExecForTest(ctx context.Context, stmt string) error {
+	_, err := db.write.ExecContext(ctx, stmt)
+	return err
+}

@@ -132,3 +132,17 @@ func TestStaticAssetsHashed(t *testing.T) {
 		t.Fatalf("unhashed asset name served: %d", resp.StatusCode)
 	}
 }
+
+func TestAuditViewer(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	c := f.client()
+	c.login("admin")
+	resp, body := c.get("/admin/audit?action=user.create")
+	if resp.StatusCode != 200 || !strings.Contains(body, "user.create") || strings.Contains(body, ">login<") {
+		t.Fatalf("audit viewer filtered by action: %d", resp.StatusCode)
+	}
+	_, body = c.get("/admin/audit?actor=admin&action=login")
+	if !strings.Contains(body, ">login<") {
+		t.Fatal("the admin's own login is not in the audit log")
+	}
+}

@@ -43,6 +43,7 @@ var expectedAccess = map[string][]string{
 	"POST /public/calculator":            {"public"},
 	"GET /public/calendar":               {"public"},
 	"POST /api/v1/policy/evaluate":       {"public"},
+	"GET /admin/audit":                   {"admin", "city_miit", "city_finance"},
 }
 
 // matrixUsers are the fixture's accounts, one per role that has one.

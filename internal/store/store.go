@@ -295,3 +295,18 @@ func (db *DB) ExecForTest(ctx context.Context, stmt string) error {
 	_, err := db.write.ExecContext(ctx, stmt)
 	return err
 }
+
+// IntegrityCheck runs SQLite's integrity check (a no-op on PostgreSQL).
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	if db.Engine != SQLite {
+		return nil
+	}
+	var res string
+	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("SQLite 完整性检查失败：%s", res)
+	}
+	return nil
+}

@@ -36,6 +36,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.DB.Close()
+	a.FilesDir = c.db.data
 	if applied, _, err := a.DB.SchemaVersion(ctx); err != nil || applied != 0 {
 		return fmt.Errorf("演示数据需要一个空数据库（当前结构版本 %d）%v", applied, errOrEmpty(err))
 	}

@@ -28,13 +28,21 @@ func TestBackupDuringWritesAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Hasher = app.NewTestPasswordHasher()
+	mkUser := func(i int) error {
+		u := &dtfund.User{Username: fmt.Sprintf("user%02d", i), DisplayName: "用户", Role: dtfund.RoleExpert}
+		return a.CreateUser(context.Background(), app.SystemActor("t"), u, "Passw0rdLong")
+	}
+	for i := 0; i < 5; i++ { // the snapshot has records whatever the timing
+		if err := mkUser(i); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { // writers keep going while the snapshot is taken
 		defer wg.Done()
-		for i := 0; i < 60; i++ {
-			u := &dtfund.User{Username: fmt.Sprintf("user%02d", i), DisplayName: "用户", Role: dtfund.RoleExpert}
-			if err := a.CreateUser(context.Background(), app.SystemActor("t"), u, "Passw0rdLong"); err != nil {
+		for i := 5; i < 60; i++ {
+			if err := mkUser(i); err != nil {
 				t.Error(err)
 				return
 			}

@@ -47,6 +47,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer a.DB.Close()
+	a.FilesDir = c.db.data // attachments live beside the database, under data/attachments
 	if err := prepareSchema(ctx, a, c.migrate, e); err != nil {
 		return err
 	}

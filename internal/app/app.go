@@ -19,6 +19,9 @@ type App struct {
 	Hasher *PasswordHasher
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// FilesDir is the data directory; attachments are stored under
+	// FilesDir/attachments by their SHA-256 (attachment.go).
+	FilesDir string
 
 	cal calendarCache
 

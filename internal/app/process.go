@@ -31,10 +31,10 @@ func ApplicationScope(actor Actor) (store.ApplicationFilter, error) {
 	return store.ApplicationFilter{}, dtfund.Errorf(dtfund.EFORBIDDEN, "无权查看申报")
 }
 
-// expertScope limits an expert to assigned applications; until expert panels
-// exist the filter matches nothing (an organisation ID no row has).
+// expertScope limits an expert to the applications of the panels they were
+// drawn for, less those they declared a conflict on (the query in appWhere).
 func expertScope(u *dtfund.User) store.ApplicationFilter {
-	return store.ApplicationFilter{OrgID: -1}
+	return store.ApplicationFilter{ExpertID: u.ID, ExcludeDrafts: true}
 }
 
 // inScope reports whether the application matches the scope filter's
@@ -46,6 +46,10 @@ func inScope(a *dtfund.Application, f store.ApplicationFilter) bool {
 	case f.DistrictCode != "" && a.DistrictCode != f.DistrictCode:
 		return false
 	case f.ExcludeDrafts && a.State == dtfund.StateDraft:
+		return false
+	case f.ExpertID != 0:
+		// An expert's assignment is a query (appWhere), not a field of the
+		// application; experts change no application's state, so refuse.
 		return false
 	}
 	return true
@@ -59,6 +63,7 @@ func (a *App) FindApplications(ctx context.Context, actor Actor, f store.Applica
 		return nil, 0, err
 	}
 	f.OrgID, f.DistrictCode, f.ExcludeDrafts = scope.OrgID, scope.DistrictCode, scope.ExcludeDrafts
+	f.ExpertID = scope.ExpertID
 	return a.DB.FindApplications(ctx, f)
 }
 
@@ -90,39 +95,52 @@ type Step struct {
 // state machine, then in one transaction runs Before, writes the new state,
 // the timeline event, the audit record and the applicant's notification.
 func (a *App) Act(ctx context.Context, actor Actor, s Step) (*dtfund.Application, error) {
-	scope, err := ApplicationScope(actor)
-	if err != nil {
+	if _, err := ApplicationScope(actor); err != nil {
 		return nil, err
 	}
 	var result *dtfund.Application
-	err = a.DB.InTx(ctx, func(tx *store.Tx) error {
-		if s.IdempotencyKey != "" {
-			done, err := tx.IdempotencyResult(ctx, s.IdempotencyKey, actor.User.ID)
-			if err != nil || done != "" {
-				result, _ = tx.Application(ctx, s.AppID)
-				return err
-			}
-		}
-		app, err := tx.Application(ctx, s.AppID)
-		if err != nil {
-			return err
-		}
-		if !inScope(app, scope) {
-			return dtfund.Errorf(dtfund.ENOTFOUND, "申报不存在")
-		}
-		if err := a.step(ctx, tx, actor, app, s); err != nil {
-			return err
-		}
-		result = app
-		if s.IdempotencyKey != "" {
-			return tx.SaveIdempotencyResult(ctx, s.IdempotencyKey, actor.User.ID, string(app.State))
-		}
-		return nil
+	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		result, err = a.ActTx(ctx, tx, actor, s)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+// ActTx does what Act does inside the caller's transaction, for a use case
+// that takes several steps that must commit or fail together (a batch's
+// approval). The caller's error rolls everything back.
+func (a *App) ActTx(ctx context.Context, tx *store.Tx, actor Actor, s Step) (*dtfund.Application, error) {
+	scope, err := ApplicationScope(actor)
+	if err != nil {
+		return nil, err
+	}
+	if s.IdempotencyKey != "" {
+		done, err := tx.IdempotencyResult(ctx, s.IdempotencyKey, actor.User.ID)
+		if err != nil || done != "" {
+			result, _ := tx.Application(ctx, s.AppID)
+			return result, err
+		}
+	}
+	app, err := tx.Application(ctx, s.AppID)
+	if err != nil {
+		return nil, err
+	}
+	if !inScope(app, scope) {
+		return nil, dtfund.Errorf(dtfund.ENOTFOUND, "申报不存在")
+	}
+	if err := a.step(ctx, tx, actor, app, s); err != nil {
+		return nil, err
+	}
+	if s.IdempotencyKey != "" {
+		if err := tx.SaveIdempotencyResult(ctx, s.IdempotencyKey, actor.User.ID, string(app.State)); err != nil {
+			return nil, err
+		}
+	}
+	return app, nil
 }
 
 func (a *App) step(ctx context.Context, tx *store.Tx, actor Actor, app *dtfund.Application, s Step) error {

@@ -39,6 +39,7 @@ type ApplicationFilter struct {
 	OrgID         int64
 	DistrictCode  string
 	ExcludeDrafts bool
+	ExpertID      int64 // an expert's scope: applications of panels the expert is on, unless they declared a conflict
 	CallID        int64
 	States        []dtfund.AppState
 	Category      string
@@ -62,6 +63,11 @@ func appWhere(f ApplicationFilter) (string, []any) {
 	}
 	if f.ExcludeDrafts {
 		add("a.state <> ?", dtfund.StateDraft)
+	}
+	if f.ExpertID != 0 {
+		add(`EXISTS (SELECT 1 FROM panel_applications pa JOIN panel_members pm ON pm.panel_id = pa.panel_id
+ WHERE pa.application_id = a.id AND pm.expert_id = ? AND NOT EXISTS (SELECT 1 FROM conflict_declarations cd
+ WHERE cd.panel_id = pa.panel_id AND cd.application_id = a.id AND cd.expert_id = pm.expert_id AND cd.conflict = TRUE))`, f.ExpertID)
 	}
 	if f.CallID != 0 {
 		add("a.call_id = ?", f.CallID)

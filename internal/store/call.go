@@ -34,7 +34,10 @@ type CallFilter struct {
 	ID       int64
 	OpenAt   time.Time // non-zero: only calls open at this instant
 	Category string
-	Page     Page
+	// ApplicantOrgID, with OpenAt, widens the open calls to those this
+	// organisation has applied to: what an applicant may see.
+	ApplicantOrgID int64
+	Page           Page
 }
 
 // FindCalls returns one page of calls, newest first, and the total.
@@ -44,7 +47,11 @@ func (db *DB) FindCalls(ctx context.Context, f CallFilter) ([]*dtfund.Call, int,
 	if f.ID != 0 {
 		conds, args = append(conds, "id = ?"), append(args, f.ID)
 	}
-	if !f.OpenAt.IsZero() {
+	switch {
+	case !f.OpenAt.IsZero() && f.ApplicantOrgID != 0:
+		conds = append(conds, "((opens_at <= ? AND closes_at > ?) OR id IN (SELECT call_id FROM applications WHERE org_id = ?))")
+		args = append(args, fmtTime(f.OpenAt), fmtTime(f.OpenAt), f.ApplicantOrgID)
+	case !f.OpenAt.IsZero():
 		conds, args = append(conds, "opens_at <= ? AND closes_at > ?"), append(args, fmtTime(f.OpenAt), fmtTime(f.OpenAt))
 	}
 	if f.Category != "" {
@@ -141,5 +148,40 @@ func (tx *Tx) UpdateCall(ctx context.Context, c *dtfund.Call) error {
 		return dtfund.Errorf(dtfund.ENOTFOUND, "申报批次不存在")
 	}
 	c.UpdatedAt = tx.now
+	return nil
+}
+
+// CallApplicationCount counts the applications of a call, drafts included:
+// once any exists, the call's terms are frozen (app.UpdateCall).
+func (tx *Tx) CallApplicationCount(ctx context.Context, callID int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT count(*) FROM applications WHERE call_id = ?`, callID).Scan(&n)
+	return n, err
+}
+
+// LiveApplication returns the number and state of the organisation's live
+// application under the call — any but a withdrawn or not recommended one —
+// or "" when there is none.
+func (tx *Tx) LiveApplication(ctx context.Context, callID, orgID int64) (number string, state dtfund.AppState, err error) {
+	err = tx.queryRow(ctx, `SELECT number, state FROM applications WHERE call_id = ? AND org_id = ? AND state NOT IN (?, ?)
+ ORDER BY id LIMIT 1`, callID, orgID, dtfund.StateWithdrawn, dtfund.StateNotRecommended).Scan(&number, &state)
+	if err != nil && normalizedNotFound(err) {
+		return "", "", nil
+	}
+	return number, state, err
+}
+
+// LockOrganization takes the organisation's row lock until the transaction
+// ends, so that two concurrent check-then-insert transactions for the same
+// organisation run one after the other. PostgreSQL locks the row; SQLite has
+// one writer anyway, and the no-op update costs nothing there.
+func (tx *Tx) LockOrganization(ctx context.Context, orgID int64) error {
+	res, err := tx.exec(ctx, `UPDATE organizations SET updated_at = updated_at WHERE id = ?`, orgID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return dtfund.Errorf(dtfund.ENOTFOUND, "单位不存在")
+	}
 	return nil
 }

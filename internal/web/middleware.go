@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -172,7 +173,15 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			// Bound every body before anything parses it.
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			limit := int64(maxBody)
+			if rt.Access.MaxBody > 0 {
+				limit = rt.Access.MaxBody
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if rt.Access.MaxBody > 0 && tooLarge(r) {
+				s.renderStatus(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("上传内容超过 %d MiB 上限", limit>>20))
+				return
+			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !rt.Access.NoCSRF {
 			if err := cop.Check(r); err != nil || !s.validCSRF(r) {
@@ -183,6 +192,14 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		rt.Handler(w, r)
 	})
+}
+
+// tooLarge parses an upload route's multipart body (files beyond 1 MiB go to
+// temporary files) and reports whether it exceeded the route's limit, so
+// that the user reads why instead of a failed CSRF check.
+func tooLarge(r *http.Request) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(r.ParseMultipartForm(1<<20), &mbe)
 }
 
 // deny answers a refused route: anonymous visitors are sent to the login

@@ -9,9 +9,66 @@ var (
 		"GET /apps/{id}":     {"user"},
 		"GET /notifications": {"user"},
 	}
-	callAccess      = map[string][]string{}
-	reviewAccess    = map[string][]string{}
-	publicityAccess = map[string][]string{}
+	callAccess = map[string][]string{
+		"GET /calls":                               {"applicant", "district_miit", "district_finance", "city_miit", "city_finance"},
+		"GET /calls/new":                           {"city_miit"},
+		"POST /calls/new":                          {"city_miit"},
+		"GET /calls/{id}":                          {"applicant", "district_miit", "district_finance", "city_miit", "city_finance"},
+		"GET /calls/{id}/edit":                     {"city_miit"},
+		"POST /calls/{id}/edit":                    {"city_miit"},
+		"POST /calls/{id}/apply":                   {"applicant"},
+		"GET /apps/{id}/edit":                      {"applicant"},
+		"POST /apps/{id}/edit":                     {"applicant"},
+		"POST /apps/{id}/submit":                   {"applicant"},
+		"GET /apps/{id}/submitted":                 {"applicant"},
+		"POST /apps/{id}/withdraw":                 {"applicant"},
+		"POST /apps/{id}/attachments":              {"applicant"},
+		"GET /apps/{id}/attachments/{aid}":         {"user"},
+		"POST /apps/{id}/attachments/{aid}/delete": {"applicant"},
+	}
+	reviewAccess = map[string][]string{
+		"GET /review/district":                    {"district_miit"},
+		"GET /apps/{id}/district":                 {"district_miit"},
+		"POST /apps/{id}/district":                {"district_miit"},
+		"GET /letters":                            {"district_miit", "city_miit", "city_finance"},
+		"POST /letters":                           {"district_miit"},
+		"GET /letters/{id}":                       {"district_miit", "city_miit", "city_finance"},
+		"GET /experts":                            {"city_miit"},
+		"POST /experts":                           {"city_miit"},
+		"GET /panels":                             {"city_miit"},
+		"GET /panels/new":                         {"city_miit"},
+		"POST /panels":                            {"city_miit"},
+		"GET /panels/{id}":                        {"city_miit"},
+		"POST /panels/{id}/apps/{appID}/finalise": {"city_miit"},
+		"GET /review/expert":                      {"expert"},
+		"POST /panels/{id}/apps/{appID}/conflict": {"expert"},
+		"GET /panels/{id}/apps/{appID}/score":     {"expert"},
+		"POST /panels/{id}/apps/{appID}/score":    {"expert"},
+		"GET /apps/{id}/opinion":                  {"city_miit", "city_finance", "inspector"},
+	}
+	publicityAccess = map[string][]string{
+		"GET /orgs/{id}/credit":                  {"district_miit", "district_finance", "city_miit", "city_finance", "inspector", "admin"},
+		"POST /orgs/{id}/credit":                 {"city_miit", "city_finance", "admin"},
+		"GET /recheck":                           {"city_miit", "city_finance"},
+		"GET /apps/{id}/recheck":                 {"city_miit", "city_finance"},
+		"POST /apps/{id}/recheck":                {"city_miit", "city_finance"},
+		"GET /publicity":                         {"city_miit"},
+		"POST /publicity":                        {"city_miit"},
+		"GET /publicity/{id}":                    {"city_miit"},
+		"GET /publicity/{id}/candidates":         {"city_miit"},
+		"POST /publicity/{id}/items":             {"city_miit"},
+		"POST /publicity/{id}/close":             {"city_miit"},
+		"POST /publicity/{id}/approval":          {"city_miit"},
+		"GET /approvals/{id}/file":               {"city_miit"},
+		"GET /objections":                        {"city_miit"},
+		"GET /objections/{id}":                   {"city_miit"},
+		"POST /objections/{id}":                  {"city_miit"},
+		"GET /objections/{id}/file":              {"city_miit"},
+		"GET /awards":                            {"city_miit", "city_finance", "district_miit", "district_finance", "applicant"},
+		"GET /public/publicity":                  {"public"},
+		"GET /public/publicity/{id}":             {"public"},
+		"POST /public/publicity/{id}/objections": {"public"},
+	}
 )
 
 func init() {

@@ -15,6 +15,8 @@ type Access struct {
 	// it must say why in Reason.
 	NoCSRF bool
 	Reason string
+	// MaxBody, when set, replaces the default request body limit (uploads).
+	MaxBody int64
 }
 
 var (

@@ -99,7 +99,11 @@ CREATE TABLE application_attachments (
     name           TEXT NOT NULL,
     kind           TEXT NOT NULL DEFAULT '',
     uploaded_by    BIGINT REFERENCES users(id),
-    uploaded_at    TEXT NOT NULL
+    uploaded_at    TEXT NOT NULL,
+    -- Removed from the application by the applicant: the row stays, so that
+    -- what each submitted version carried can still be shown.
+    deleted_at     TEXT,
+    deleted_by     BIGINT REFERENCES users(id)
 );
 CREATE INDEX application_attachments_app ON application_attachments(application_id);
 

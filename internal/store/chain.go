@@ -15,16 +15,12 @@ import (
 // reordering records breaks the next record's link. Deleting the newest
 // records is caught by comparing with an exported chain head (AuditHead).
 
-// auditLockKey serialises audit writers on PostgreSQL, so that two
-// transactions never chain to the same predecessor.
+// auditLockKey serialises writers on PostgreSQL (taken at the start of
+// every write transaction, see Tx.serialize), so that two transactions never
+// chain to the same predecessor.
 const auditLockKey = 7100002
 
 func (tx *Tx) lastAuditHash(ctx context.Context) (string, error) {
-	if tx.db.Engine == Postgres {
-		if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, auditLockKey); err != nil {
-			return "", err
-		}
-	}
 	var h string
 	err := tx.queryRow(ctx, `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&h)
 	if err != nil && normalizedNotFound(err) {

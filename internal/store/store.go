@@ -160,6 +160,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return normalize(fmt.Errorf("begin: %w", err))
 	}
 	tx := &Tx{db: db, tx: sqlTx, now: db.Now()}
+	if err := tx.serialize(ctx); err != nil {
+		_ = sqlTx.Rollback()
+		return normalize(err)
+	}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return normalize(err)
@@ -168,6 +172,19 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return normalize(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// serialize makes write transactions on PostgreSQL take turns, as they do
+// on SQLite (one writer). Every write may append to the audit hash chain,
+// which must stay linear; taking the chain's lock first, before any row
+// lock, also rules out lock-order deadlocks between a batch action and a
+// single one on the same rows. Reads do not wait.
+func (tx *Tx) serialize(ctx context.Context) error {
+	if tx.db.Engine != Postgres {
+		return nil
+	}
+	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, auditLockKey)
+	return err
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -107,11 +107,15 @@ var beforeApproval = states(StateDraft, StateSubmitted, StateReturned, StateReco
 	StateReviewed, StateRechecked, StateInPublicity, StatePublicityPassed)
 
 var transitions = map[AppAction]transition{
-	ActSubmit:          {states(StateDraft, StateReturned), StateSubmitted, roleSet(RoleApplicant), "提交申报", "第十四条（一）"},
-	ActWithdraw:        {beforeApproval, StateWithdrawn, roleSet(RoleApplicant), "撤回申报", "第十四条（一）"},
-	ActReturn:          {states(StateSubmitted), StateReturned, roleSet(RoleDistrictMIIT), "退回补正", "第十四条（二）"},
-	ActDecline:         {states(StateSubmitted), StateNotRecommended, roleSet(RoleDistrictMIIT), "不予推荐", "第十四条（二）"},
-	ActRecommend:       {states(StateSubmitted), StateRecommended, roleSet(RoleDistrictMIIT), "推荐", "第十四条（二）"},
+	ActSubmit:   {states(StateDraft, StateReturned), StateSubmitted, roleSet(RoleApplicant), "提交申报", "第十四条（一）"},
+	ActWithdraw: {beforeApproval, StateWithdrawn, roleSet(RoleApplicant), "撤回申报", "第十四条（一）"},
+	// The first review is the 属地 district's; for an applicant registered
+	// outside Changchun (a service provider, 第十三条) there is none, and the
+	// city bureau reviews it (enforced with the application's district in
+	// app.Act).
+	ActReturn:          {states(StateSubmitted), StateReturned, roleSet(RoleDistrictMIIT, RoleCityMIIT), "退回补正", "第十四条（二）"},
+	ActDecline:         {states(StateSubmitted), StateNotRecommended, roleSet(RoleDistrictMIIT, RoleCityMIIT), "不予推荐", "第十四条（二）"},
+	ActRecommend:       {states(StateSubmitted), StateRecommended, roleSet(RoleDistrictMIIT, RoleCityMIIT), "推荐", "第十四条（二）"},
 	ActStartReview:     {states(StateRecommended), StateExpertReview, roleSet(RoleCityMIIT), "提交专家评审", "第十四条（三）"},
 	ActPassReview:      {states(StateExpertReview), StateReviewed, roleSet(RoleCityMIIT), "评审通过", "第十四条（三）"},
 	ActFailReview:      {states(StateExpertReview), StateReviewFailed, roleSet(RoleCityMIIT), "评审未通过", "第十四条（三）"},

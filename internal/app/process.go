@@ -143,10 +143,28 @@ func (a *App) ActTx(ctx context.Context, tx *store.Tx, actor Actor, s Step) (*dt
 	return app, nil
 }
 
+// firstReviewer enforces who performs the first review (第十四条（二）): the
+// 属地 district's industry bureau, or — for an applicant registered outside
+// Changchun, which has no 属地 district — the city bureau.
+func firstReviewer(actor Actor, app *dtfund.Application, action dtfund.AppAction) error {
+	switch action {
+	case dtfund.ActReturn, dtfund.ActDecline, dtfund.ActRecommend:
+	default:
+		return nil
+	}
+	if actor.User.Role == dtfund.RoleCityMIIT && app.DistrictCode != "" {
+		return dtfund.Errorf(dtfund.EFORBIDDEN, "该申报由属地%s工业和信息化主管部门初审推荐（第十四条（二））", app.DistrictName)
+	}
+	return nil
+}
+
 func (a *App) step(ctx context.Context, tx *store.Tx, actor Actor, app *dtfund.Application, s Step) error {
 	from := app.State
 	to, err := dtfund.Transition(from, s.Action, actor.User.Role)
 	if err != nil {
+		return err
+	}
+	if err := firstReviewer(actor, app, s.Action); err != nil {
 		return err
 	}
 	if s.Before != nil {

@@ -90,7 +90,7 @@ func (d *DistrictDecision) validate() error {
 // recommendation also checks the quota and records the opinion for the
 // letter, in the same transaction.
 func (a *App) DistrictReview(ctx context.Context, actor Actor, d DistrictDecision) (*dtfund.Application, error) {
-	if err := requireRole(actor, dtfund.RoleDistrictMIIT); err != nil {
+	if err := requireRole(actor, dtfund.RoleDistrictMIIT, dtfund.RoleCityMIIT); err != nil {
 		return nil, err
 	}
 	if err := d.validate(); err != nil {

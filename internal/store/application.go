@@ -39,6 +39,7 @@ type ApplicationFilter struct {
 	OrgID         int64
 	DistrictCode  string
 	ExcludeDrafts bool
+	NoDistrict    bool  // only applicants registered outside Changchun (first review by the city)
 	ExpertID      int64 // an expert's scope: applications of panels the expert is on, unless they declared a conflict
 	CallID        int64
 	States        []dtfund.AppState
@@ -60,6 +61,9 @@ func appWhere(f ApplicationFilter) (string, []any) {
 	}
 	if f.DistrictCode != "" {
 		add("a.district_code = ?", f.DistrictCode)
+	}
+	if f.NoDistrict {
+		add("a.district_code IS NULL")
 	}
 	if f.ExcludeDrafts {
 		add("a.state <> ?", dtfund.StateDraft)

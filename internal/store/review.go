@@ -39,7 +39,7 @@ type Recommendation struct {
 // (the one that moves the application to recommended).
 func (tx *Tx) AddRecommendation(ctx context.Context, r *Recommendation) error {
 	_, err := tx.exec(ctx, `INSERT INTO recommendations (application_id, call_id, district_code, opinion, official_id, official_name,
- recommended_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ApplicationID, r.CallID, r.DistrictCode, r.Opinion, r.OfficialID,
+ recommended_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ApplicationID, r.CallID, nullString(r.DistrictCode), r.Opinion, r.OfficialID,
 		r.OfficialName, fmtTime(tx.now))
 	r.At = tx.now
 	return err
@@ -50,7 +50,7 @@ func (db *DB) Recommendation(ctx context.Context, appID int64) (*Recommendation,
 	var r Recommendation
 	var at string
 	var letter sql.NullInt64
-	err := db.queryRow(ctx, `SELECT application_id, call_id, district_code, opinion, official_id, official_name, recommended_at,
+	err := db.queryRow(ctx, `SELECT application_id, call_id, COALESCE(district_code, ''), opinion, official_id, official_name, recommended_at,
  letter_id FROM recommendations WHERE application_id = ?`, appID).Scan(&r.ApplicationID, &r.CallID, &r.DistrictCode,
 		&r.Opinion, &r.OfficialID, &r.OfficialName, &at, &letter)
 	if err == sql.ErrNoRows {

@@ -27,9 +27,9 @@ var (
 		"POST /apps/{id}/attachments/{aid}/delete": {"applicant"},
 	}
 	reviewAccess = map[string][]string{
-		"GET /review/district":                    {"district_miit"},
-		"GET /apps/{id}/district":                 {"district_miit"},
-		"POST /apps/{id}/district":                {"district_miit"},
+		"GET /review/district":                    {"district_miit", "city_miit"},
+		"GET /apps/{id}/district":                 {"district_miit", "city_miit"},
+		"POST /apps/{id}/district":                {"district_miit", "city_miit"},
 		"GET /letters":                            {"district_miit", "city_miit", "city_finance"},
 		"POST /letters":                           {"district_miit"},
 		"GET /letters/{id}":                       {"district_miit", "city_miit", "city_finance"},

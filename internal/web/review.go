@@ -20,14 +20,17 @@ import (
 // declarations and scoring, the panel's result and the 评审意见书.
 func (s *Server) reviewRoutes() []Route {
 	district := roles(dtfund.RoleDistrictMIIT)
+	// The city bureau does the first review of applicants registered
+	// outside Changchun (see app.firstReviewer).
+	firstReview := roles(dtfund.RoleDistrictMIIT, dtfund.RoleCityMIIT)
 	city := roles(dtfund.RoleCityMIIT)
 	expert := roles(dtfund.RoleExpert)
 	letterReaders := roles(dtfund.RoleDistrictMIIT, dtfund.RoleCityMIIT, dtfund.RoleCityFinance)
 	opinionReaders := roles(dtfund.RoleCityMIIT, dtfund.RoleCityFinance, dtfund.RoleInspector)
 	return []Route{
-		{"GET", "/review/district", district, s.districtQueue},
-		{"GET", "/apps/{id}/district", district, s.districtForm},
-		{"POST", "/apps/{id}/district", district, s.districtSubmit},
+		{"GET", "/review/district", firstReview, s.districtQueue},
+		{"GET", "/apps/{id}/district", firstReview, s.districtForm},
+		{"POST", "/apps/{id}/district", firstReview, s.districtSubmit},
 		{"GET", "/letters", letterReaders, s.letterList},
 		{"POST", "/letters", district, s.letterCreate},
 		{"GET", "/letters/{id}", letterReaders, s.letterPage},
@@ -92,6 +95,8 @@ func (s *Server) districtQueue(w http.ResponseWriter, r *http.Request) {
 	page, offset := pageParam(q.Get("page"), reviewPageSize)
 	f := store.ApplicationFilter{States: []dtfund.AppState{dtfund.StateSubmitted}, CallID: reviewQueryID(q, "call"),
 		Page: store.Page{Offset: offset, Limit: reviewPageSize}}
+	isCity := state(r).User.Role == dtfund.RoleCityMIIT
+	f.NoDistrict = isCity // the city's queue: applicants registered outside Changchun
 	apps, total, err := s.App.FindApplications(ctx, actor(r), f)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -105,7 +110,10 @@ func (s *Server) districtQueue(w http.ResponseWriter, r *http.Request) {
 			data["Quota"], _ = s.App.DistrictQuota(ctx, call, state(r).User.DistrictCode)
 		}
 	}
-	data["Pending"], _ = s.App.PendingLetterCalls(ctx, actor(r))
+	if !isCity {
+		data["Pending"], _ = s.App.PendingLetterCalls(ctx, actor(r))
+	}
+	data["IsCity"] = isCity
 	v := s.newView(r, "县区推荐", data)
 	v.Form = q
 	s.render(w, r, "review_district", v)

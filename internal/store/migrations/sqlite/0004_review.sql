@@ -59,7 +59,7 @@ CREATE INDEX recommendation_letters_call ON recommendation_letters(call_id, id);
 CREATE TABLE recommendations (
     application_id INTEGER PRIMARY KEY REFERENCES applications(id),
     call_id        INTEGER NOT NULL REFERENCES calls(id),
-    district_code  TEXT NOT NULL REFERENCES districts(code),
+    district_code  TEXT REFERENCES districts(code), -- NULL: first review by the city bureau (applicant registered outside Changchun)
     opinion        TEXT NOT NULL,
     official_id    INTEGER NOT NULL REFERENCES users(id),
     official_name  TEXT NOT NULL,

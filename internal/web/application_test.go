@@ -118,3 +118,19 @@ func TestDraftsArePrivate(t *testing.T) {
 		}
 	}
 }
+
+func TestWorkbenchTodos(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	submittedApp(t, f)
+	district := f.client()
+	district.login("district_a")
+	_, body := district.get("/home")
+	if !strings.Contains(body, `<a href="/review/district">待初审推荐</a> <span class="count">1</span>`) {
+		t.Fatal("district workbench lacks the submitted application in its 待办")
+	}
+	other := f.client()
+	other.login("district_b")
+	if _, body := other.get("/home"); strings.Contains(body, "待初审推荐") {
+		t.Fatal("another district's workbench counts our application")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"dtfund"
+	"dtfund/internal/store"
 )
 
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
@@ -74,35 +75,98 @@ type capability struct {
 var (
 	capCalculator = capability{"政策计算器（资格与奖补上限测算）", "/public/calculator", "第五条、第七条、第十条至第十三条"}
 	capOrgs       = capability{"单位查询", "/orgs", "第六条"}
+	capApps       = capability{"申报查询", "/apps", "第十四条"}
+	capCalls      = capability{"申报批次", "/calls", "第十四条（一）"}
+	capAwards     = capability{"奖补结果", "/awards", "第十四条（六）"}
+	capLetters    = capability{"推荐函", "/letters", "第十四条（二）"}
+	capAudit      = capability{"审计日志", "/admin/audit", ""}
+	capNotices    = capability{"消息通知", "/notifications", ""}
 )
 
 var roleCapabilities = map[dtfund.Role][]capability{
 	dtfund.RoleApplicant: {
-		{"单位信息维护", "/profile/org", "第十二条、第十三条"}, capCalculator,
-		{"在线申报", "", "第十四条（一）"}, {"绩效自评", "", "第六条（五）"},
+		{"单位信息维护", "/profile/org", "第十二条、第十三条"}, {"申报批次与在线申报", "/calls", "第十四条（一）"},
+		{"我的申报", "/apps", "第十四条"}, capAwards, capNotices, capCalculator, {"绩效自评", "", "第六条（五）"},
 	},
 	dtfund.RoleDistrictMIIT: {
-		{"本辖区单位", "/orgs", "第六条（三）"}, {"县区推荐", "", "第十四条（二）"}, {"过程监督", "", "第十八条"},
+		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
+		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "", "第十八条"},
 	},
 	dtfund.RoleDistrictFinance: {
-		{"本辖区单位", "/orgs", "第六条（四）"}, {"资金拨付", "", "第六条（四）"},
+		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "", "第六条（四）"},
 	},
 	dtfund.RoleCityMIIT: {
-		capOrgs, {"申报批次管理", "", "第六条（一）"}, {"专家评审", "", "第十四条（三）"}, {"资格复核", "", "第十四条（四）"},
-		{"网站公示", "", "第十四条（五）"}, {"政府审批", "", "第十四条（六）"}, {"监督检查", "", "第十七条"},
+		{"申报批次管理", "/calls", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
+		capLetters, {"专家库", "/experts", "第十四条（三）"}, {"专家评审", "/panels", "第十四条（三）"},
+		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
+		{"政府审批与奖补", "/awards", "第十四条（六）"}, capOrgs, capAudit, {"监督检查", "", "第十七条"},
 	},
 	dtfund.RoleCityFinance: {
-		capOrgs, {"预算下达", "", "第六条（二）"}, {"资格复核会签", "", "第十四条（四）"}, {"资金拨付", "", "第六条（二）"},
+		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
+		{"预算下达", "", "第六条（二）"}, {"资金拨付", "", "第六条（二）"},
 	},
-	dtfund.RoleExpert:    {{"评审任务", "", "第十四条（三）"}},
-	dtfund.RoleInspector: {capOrgs, {"核查任务", "", "第十七条"}},
+	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
+	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}},
 	dtfund.RoleAdmin: {
-		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs,
+		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit,
 	},
+}
+
+// todo is one line of the workbench's 待办 queue: what waits for this user.
+type todo struct {
+	Label string
+	Href  string
+	Count int
+}
+
+// todoQueries are the states that wait for each role, with the list page
+// that shows them.
+var todoQueries = map[dtfund.Role][]struct {
+	label  string
+	href   string
+	states []dtfund.AppState
+	filter func(*store.ApplicationFilter)
+}{
+	dtfund.RoleApplicant: {
+		{"草稿待提交", "/apps?state=draft", []dtfund.AppState{dtfund.StateDraft}, nil},
+		{"退回待补正", "/apps?state=returned", []dtfund.AppState{dtfund.StateReturned}, nil},
+	},
+	dtfund.RoleDistrictMIIT: {{"待初审推荐", "/review/district", []dtfund.AppState{dtfund.StateSubmitted}, nil}},
+	dtfund.RoleCityMIIT: {
+		{"长春市外申报主体待初审", "/review/district", []dtfund.AppState{dtfund.StateSubmitted}, func(f *store.ApplicationFilter) { f.NoDistrict = true }},
+		{"待组织专家评审", "/apps?state=recommended", []dtfund.AppState{dtfund.StateRecommended}, nil},
+		{"专家评审中", "/apps?state=expert_review", []dtfund.AppState{dtfund.StateExpertReview}, nil},
+		{"待资格复核", "/recheck", []dtfund.AppState{dtfund.StateReviewed}, nil},
+		{"待公示", "/apps?state=rechecked", []dtfund.AppState{dtfund.StateRechecked}, nil},
+		{"公示中", "/publicity", []dtfund.AppState{dtfund.StateInPublicity}, nil},
+		{"公示期满待审批", "/apps?state=publicity_passed", []dtfund.AppState{dtfund.StatePublicityPassed}, nil},
+	},
+	dtfund.RoleCityFinance: {{"待资格复核会签", "/recheck", []dtfund.AppState{dtfund.StateReviewed}, nil}},
+	dtfund.RoleExpert:      {{"待评审", "/review/expert", []dtfund.AppState{dtfund.StateExpertReview}, nil}},
+}
+
+// todos counts what waits for the user, within their scope.
+func (s *Server) todos(r *http.Request) []todo {
+	var out []todo
+	for _, q := range todoQueries[state(r).User.Role] {
+		f := store.ApplicationFilter{States: q.states, Page: store.Page{Limit: 1}}
+		if q.filter != nil {
+			q.filter(&f)
+		}
+		_, n, err := s.App.FindApplications(r.Context(), actor(r), f)
+		if err != nil {
+			state(r).Log.ErrorContext(r.Context(), "todo count", "err", err)
+			continue
+		}
+		if n > 0 {
+			out = append(out, todo{Label: q.label, Href: q.href, Count: n})
+		}
+	}
+	return out
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := state(r).User
-	data := map[string]any{"Capabilities": roleCapabilities[u.Role]}
+	data := map[string]any{"Capabilities": roleCapabilities[u.Role], "Todos": s.todos(r)}
 	s.render(w, r, "home", s.newView(r, "工作台", data))
 }

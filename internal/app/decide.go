@@ -112,7 +112,13 @@ func claimFacts(call *dtfund.Call, app *dtfund.Application) map[string]any {
 	if call.Category == "7.1" {
 		c["manufacturing_retrofit"] = app.ManufacturingRetrofit
 		var sp []map[string]any
+		// After the expert review the cap is half the 核定改造投入 the panel
+		// approved (第七条（一）), not half of what was claimed.
+		approved, reviewed := int64(0), false
 		for _, s := range app.Spending {
+			if s.ApprovedFen != nil {
+				approved, reviewed = approved+*s.ApprovedFen, true
+			}
 			item := map[string]any{"type": s.Type, "supplier": s.Supplier, "amount_fen": s.AmountFen}
 			for k, v := range map[string]string{"contract_date": s.ContractDate, "invoice_date": s.InvoiceDate, "payment_date": s.PaymentDate} {
 				if v != "" {
@@ -122,6 +128,9 @@ func claimFacts(call *dtfund.Call, app *dtfund.Application) map[string]any {
 			sp = append(sp, item)
 		}
 		c["spending"] = sp
+		if reviewed {
+			c["approved_investment_fen"] = approved
+		}
 	}
 	return c
 }

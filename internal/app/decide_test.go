@@ -47,6 +47,12 @@ func TestDecideUsesCurrentFacts(t *testing.T) {
 		if c, l, m := decide(); !c || !l || m != 15_000_000 {
 			t.Fatalf("medium enterprise of a pilot industry: central=%v local=%v max=%d; want both and 15万元", c, l, m)
 		}
+		// After the expert review the cap is half the approved (核定) investment.
+		approved := int64(20_000_000)
+		ap.Spending[0].ApprovedFen = &approved
+		if _, _, m := decide(); m != 10_000_000 {
+			t.Fatalf("max after review = %d, want half of the approved 20万元 = 10万元", m)
+		}
 		// Put on the serious-dishonesty list: no funds at all (第十一条（一）).
 		err = db.InTx(ctx, func(tx *store.Tx) error {
 			return tx.AddCreditRecord(ctx, &store.CreditRecord{OrgID: f.org.ID, Kind: "serious_dishonesty", StartDate: "2026-01-01", Source: "信用中国"})

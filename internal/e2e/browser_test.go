@@ -239,12 +239,22 @@ type serverEnv struct {
 // with the demo organisations and accounts, on 127.0.0.1.
 func startServer(t *testing.T) *serverEnv {
 	t.Helper()
+	return startServerWith(t, nil)
+}
+
+// startServerWith is startServer with prepare (when not nil) run on the app
+// before the demo data is seeded: a clock, a files directory.
+func startServerWith(t *testing.T, prepare func(a *app.App)) *serverEnv {
+	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a := app.New(testdb.SQLite(t), logger)
 	// The fast hasher must be set before seeding: the demo passwords are
 	// hashed with it.
 	a.Hasher = app.NewTestPasswordHasher()
+	if prepare != nil {
+		prepare(a)
+	}
 	if _, err := demo.Seed(ctx, a); err != nil {
 		t.Fatalf("demo.Seed: %v", err)
 	}
@@ -664,7 +674,9 @@ func (p *tab) submit(t *testing.T, button string) {
 func (p *tab) submitExpect(t *testing.T, button string, status int64) {
 	t.Helper()
 	p.run(t, "find "+button, query(button))
-	form, err := url.Parse(p.evalString(t, `document.querySelector(`+jsString(button)+`).form.action`))
+	// A button's formaction, when it has one, is where its form goes.
+	form, err := url.Parse(p.evalString(t, `(b => b.hasAttribute("formaction") ? b.formAction : b.form.action)(document.querySelector(`+
+		jsString(button)+`))`))
 	if err != nil {
 		t.Fatal(err)
 	}

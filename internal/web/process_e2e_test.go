@@ -704,7 +704,7 @@ func (e *e2eEnv) approve(batch int64, form url.Values, want int) string {
 
 // ---- the timeline ----
 
-var e2eTimelineRowRE = regexp.MustCompile(`<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>`)
+var e2eTimelineRowRE = regexp.MustCompile(`<tr><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>`)
 
 // e2eTimeline reads the detail page's 办理过程 as "who|action|from → to" lines.
 func e2eTimeline(t *testing.T, page string) []string {

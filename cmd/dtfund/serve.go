@@ -21,6 +21,8 @@ type serveConfig struct {
 	tls     bool
 	grace   time.Duration
 	smtp    app.SMTPMailer
+	// demoClock, set only by the demo, moves the clock forward by days.
+	demoClock func(days int) time.Time
 }
 
 func (c *serveConfig) register(fs *flag.FlagSet, e env) {
@@ -82,6 +84,7 @@ func serveApp(ctx context.Context, e env, a *app.App, c *serveConfig, ready func
 		return err
 	}
 	srv.TLS = c.tls
+	srv.DemoClock = c.demoClock
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("监听 %s：%w", c.addr, err)

@@ -252,6 +252,7 @@ func startServerWith(t *testing.T, prepare func(a *app.App)) *serverEnv {
 	// The fast hasher must be set before seeding: the demo passwords are
 	// hashed with it.
 	a.Hasher = app.NewTestPasswordHasher()
+	a.FilesDir = t.TempDir() // the demo's attachments
 	if prepare != nil {
 		prepare(a)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"dtfund/calendar"
 	"dtfund/internal/testdb"
@@ -144,5 +145,26 @@ func TestAuditViewer(t *testing.T) {
 	_, body = c.get("/admin/audit?actor=admin&action=login")
 	if !strings.Contains(body, ">login<") {
 		t.Fatal("the admin's own login is not in the audit log")
+	}
+}
+
+func TestDemoClock(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	c := f.client()
+	c.login("admin")
+	if resp, _ := c.get("/admin/demo-clock"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("demo clock outside the demo: %d, want 404", resp.StatusCode)
+	}
+	var moved int
+	f.srv.DemoClock = func(days int) time.Time { moved += days; return time.Now().AddDate(0, 0, moved) }
+	token := c.csrf("/admin/demo-clock")
+	if resp, body := c.post("/admin/demo-clock", url.Values{"csrf_token": {token}, "days": {"99"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "1至60") {
+		t.Fatalf("bad days: %d", resp.StatusCode)
+	}
+	if resp, _ := c.post("/admin/demo-clock", url.Values{"csrf_token": {token}, "days": {"10"}}); resp.StatusCode != http.StatusSeeOther || moved != 10 {
+		t.Fatalf("advance: %d, moved %d", resp.StatusCode, moved)
+	}
+	if _, body := c.get("/home"); !strings.Contains(body, "演示系统") {
+		t.Fatal("no demo banner")
 	}
 }

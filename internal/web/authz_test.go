@@ -44,6 +44,8 @@ var expectedAccess = map[string][]string{
 	"GET /public/calendar":               {"public"},
 	"POST /api/v1/policy/evaluate":       {"public"},
 	"GET /admin/audit":                   {"admin", "city_miit", "city_finance"},
+	"GET /admin/demo-clock":              {"admin", "city_miit"},
+	"POST /admin/demo-clock":             {"admin", "city_miit"},
 }
 
 // matrixUsers are the fixture's accounts, one per role that has one.

@@ -116,6 +116,7 @@ type view struct {
 	Form    url.Values        // submitted values, kept on error
 	Data    any
 	Version string
+	Demo    bool // serving the demo: the layout shows a banner and the clock link
 }
 
 // Field returns the submitted value of a form field.
@@ -134,7 +135,7 @@ func (v *view) Checked(name string) bool { return v.Field(name) == "on" }
 
 func (s *Server) newView(r *http.Request, title string, data any) *view {
 	st := state(r)
-	return &view{Title: title, User: st.User, CSRF: s.csrfToken(r), Data: data, Version: s.Version}
+	return &view{Title: title, User: st.User, CSRF: s.csrfToken(r), Data: data, Version: s.Version, Demo: s.DemoClock != nil}
 }
 
 // render writes a page with status 200 unless the view carries errors (422).

@@ -59,7 +59,7 @@ var officials = []dtfund.Role{dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinanc
 
 func (s *Server) routeTable() []Route {
 	routes := s.foundationRoutes()
-	for _, more := range [][]Route{s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes()} {
+	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes

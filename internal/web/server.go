@@ -22,10 +22,13 @@ type Server struct {
 	pages  pageSet
 	static staticAssets
 	// TLS tells the session cookie to be Secure; set when served behind TLS.
-	TLS     bool
-	Version string
-	mux     *http.ServeMux
-	routes  []Route
+	TLS bool
+	// DemoClock, set only when serving the demo, moves the system clock
+	// forward by days (see demo.go).
+	DemoClock func(days int) time.Time
+	Version   string
+	mux       *http.ServeMux
+	routes    []Route
 }
 
 // New builds the server and its route table.

@@ -144,3 +144,19 @@ func TestCallPinsVersion(t *testing.T) {
 		t.Errorf("params override: %d %+v", dec.MaxSubsidyFen, dec.Overrides)
 	}
 }
+
+func TestFindingsByArticle(t *testing.T) {
+	d := &Decision{Findings: []Finding{{Article: "第二十一条"}, {Article: "第十三条", Message: "a"}, {Article: "第五条"},
+		{Article: "第十三条", Message: "b"}, {Article: "第十条（二）"}, {Article: "第十条（一）"}}}
+	var got []string
+	for _, f := range d.FindingsByArticle() {
+		got = append(got, f.Article+f.Message)
+	}
+	want := "第五条 第十条（一） 第十条（二） 第十三条a 第十三条b 第二十一条"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("order = %v, want %s", got, want)
+	}
+	if d.Findings[0].Article != "第二十一条" {
+		t.Fatal("FindingsByArticle reordered the decision itself")
+	}
+}

@@ -174,3 +174,11 @@ func chineseNumber(s string) int {
 	}
 	return total + cur
 }
+
+// FindingsByArticle returns the findings in the order of the measures'
+// articles (stable within one article), for pages that list them.
+func (d *Decision) FindingsByArticle() []Finding {
+	fs := slices.Clone(d.Findings)
+	slices.SortStableFunc(fs, func(x, y Finding) int { return articleKey(x.Article) - articleKey(y.Article) })
+	return fs
+}

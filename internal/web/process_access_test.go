@@ -71,8 +71,14 @@ var (
 	}
 )
 
+// The money routes, one map per part.
+var (
+	budgetAccess  = map[string][]string{}
+	paymentAccess = map[string][]string{}
+)
+
 func init() {
-	for _, m := range []map[string][]string{applicationAccess, callAccess, reviewAccess, publicityAccess} {
+	for _, m := range []map[string][]string{applicationAccess, callAccess, reviewAccess, publicityAccess, budgetAccess, paymentAccess} {
 		for k, v := range m {
 			expectedAccess[k] = v
 		}

@@ -59,7 +59,8 @@ var officials = []dtfund.Role{dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinanc
 
 func (s *Server) routeTable() []Route {
 	routes := s.foundationRoutes()
-	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes()} {
+	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes(),
+		s.budgetRoutes(), s.paymentRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes

@@ -1,0 +1,1 @@
+-- budget: reserved; filled by the budget part of the money work (第六条, FACTS §2).

@@ -1,0 +1,1 @@
+-- payments: reserved; filled by the payments part of the money work (第六条（三）（四）, 第二十条).

@@ -45,6 +45,7 @@ func commands() []command {
 		{"backup", "在服务运行时生成 SQLite 数据库的一致性快照", cmdBackup},
 		{"restore", "从快照恢复 SQLite 数据库（须先停止服务）", cmdRestore},
 		{"audit", "审计日志：verify 校验哈希链 / head 输出链头", cmdAudit},
+		{"ledger", "资金账簿：verify 校验借贷平衡与余额", cmdLedger},
 		{"policy", "政策规则：explain 逐条说明资格与奖补上限", cmdPolicy},
 		{"calendar", "工作日：is-working-day / add-working-days / publicity-end", cmdCalendar},
 		{"version", "显示版本", cmdVersion},

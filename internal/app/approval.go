@@ -284,6 +284,14 @@ func (a *App) approveItem(ctx context.Context, tx *store.Tx, actor Actor, ap *st
 			if err := tx.CreateAward(ctx, aw); err != nil {
 				return err
 			}
+			// The award reserves its money now: no budget, a cap or the
+			// 80/20 rule fails the whole approval (budget.go, commit.go).
+			if _, err := CommitAward(ctx, tx, aw); err != nil {
+				if code := dtfund.ErrorCode(err); code != dtfund.EINTERNAL {
+					return dtfund.Errorf(code, "申报 %s 不能审批：%s", app.Number, dtfund.ErrorMessage(err))
+				}
+				return err
+			}
 			return tx.Audit(ctx, actor.audit("award.create", "award", strconv.FormatInt(aw.ID, 10)), nil, aw)
 		}})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // after its period.
 func closedBatch(t *testing.T, f *processFixture, aps ...*dtfund.Application) *store.PublicityBatch {
 	t.Helper()
+	fundBudget(t, f.a, f.finance, 2026) // approvals commit money (budget_helpers_test.go)
 	b := f.batch(t, "2026-09-30")
 	for _, ap := range aps {
 		f.publish(t, b, ap)

@@ -106,6 +106,9 @@ func Seed(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := s.experts(); err != nil {
 		return nil, err
 	}
+	if err := s.budgets(); err != nil { // before the history: its approvals commit money (budget.go)
+		return nil, err
+	}
 	if err := h.seed(); err != nil {
 		return nil, fmt.Errorf("demo history: %w", err)
 	}

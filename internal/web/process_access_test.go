@@ -73,7 +73,12 @@ var (
 
 // The money routes, one map per part.
 var (
-	budgetAccess  = map[string][]string{}
+	budgetAccess = map[string][]string{
+		"GET /budget":              {"city_finance", "city_miit"},
+		"POST /budget/releases":    {"city_finance"},
+		"POST /budget/targets":     {"city_finance"},
+		"POST /budget/allocations": {"city_finance"},
+	}
 	paymentAccess = map[string][]string{}
 )
 

@@ -748,6 +748,7 @@ func TestProcessEndToEnd(t *testing.T) {
 		e2eReviewAndRecheck(t, e)
 		batch := e2ePublicity(t, e)
 		// （六）: the government's approval and the awards.
+		fundBudget(t, e.f.app, 2026) // approvals commit money (budget_test.go)
 		e.approve(batch, e.approvalForm(batch, "长府批〔2026〕35号"), http.StatusSeeOther)
 		e2eAwards(t, e)
 		for _, cat := range e2eOrder {
@@ -1120,6 +1121,7 @@ func e2ePublicityRefusals(t *testing.T, e *e2eEnv, c *e2eCase) {
 	}
 	e.dismiss()
 	e.closeBatch(batch, http.StatusSeeOther)
+	fundBudget(t, e.f.app, 2026) // approvals commit money (budget_test.go)
 	e.approve(batch, approval, http.StatusSeeOther)
 	if aw, err := e.db.AwardOfApp(e.ctx, c.app); err != nil || aw.AmountFen != c.award {
 		t.Fatalf("award after the refusals: %+v %v", aw, err)

@@ -366,6 +366,7 @@ func TestPublicityObjectionsAndApprovalOverHTTP(t *testing.T) {
 		}
 
 		// The approval, sent twice, approves once.
+		fundBudget(t, f.app, 2026) // approvals commit money (budget_test.go)
 		af := pubForm(city, batch)
 		af.Set("doc_number", "长府批〔2026〕12号")
 		af.Set("doc_date", "2026-10-13")

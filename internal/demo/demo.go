@@ -112,6 +112,9 @@ func Seed(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := h.seed(); err != nil {
 		return nil, fmt.Errorf("demo history: %w", err)
 	}
+	if err := s.payments(); err != nil { // after the history: its approved awards are paid (payments.go)
+		return nil, err
+	}
 	s.restoreClock()
 	if _, err := SeedCalls(ctx, a); err != nil {
 		return nil, err
@@ -213,6 +216,7 @@ func demoAccounts(year int) []demoAccount {
 		official("lvyuan", "钱涛（绿园区工信）", dtfund.RoleDistrictMIIT, "220106", "绿园区：初审历史批次中绿园区企业的申报"),
 		official("nanguan", "何平（南关区工信）", dtfund.RoleDistrictMIIT, "220102", "南关区：初审 yanjiu 的申报"),
 		official("qicai", "吴静（汽开区财政）", dtfund.RoleDistrictFinance, "220174", "长春汽车经济技术开发区"),
+		official("lvcai", "韩梅（绿园区财政）", dtfund.RoleDistrictFinance, "220106", "绿园区：拨付中车的奖补（预置数据）"),
 		official("shigongxin", "郑磊（市工信局）", dtfund.RoleCityMIIT, "", "批次、注册地在外地的服务商初审、专家评审、资格复核、公示、审批"),
 		official("shicaizheng", "冯丽（市财政局）", dtfund.RoleCityFinance, "", "资格复核会签"),
 	}

@@ -321,3 +321,42 @@ func (s *seeded) testAudit(t *testing.T) {
 		t.Fatalf("audit chain: %+v, %v", v, err)
 	}
 }
+
+// TestSeedPayments checks the demo's money: a plan and a batch paying the
+// approved awards, payouts by 汽开区 with bank references, one award revoked
+// and partly repaid, and books that reconcile.
+func TestSeedPayments(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		s := seed(t, db)
+		ctx := context.Background()
+		fin := s.actor(t, "shicaizheng")
+		plans, n, err := s.a.Plans(ctx, fin, store.Page{})
+		if err != nil || n != 1 || plans[0].State != store.PlanApproved || plans[0].BatchID == 0 {
+			t.Fatalf("plans: %d %+v %v", n, plans, err)
+		}
+		ins, _, _, err := s.a.FindInstructions(ctx, fin, store.InstructionFilter{BatchID: plans[0].BatchID, Page: store.Page{Limit: 200}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]int{}
+		for _, in := range ins {
+			states[in.State]++
+			if in.State == store.InstrPaidOut && in.DistrictCode != "" && in.BankRef == "" {
+				t.Errorf("instruction %d paid without a bank reference", in.ID)
+			}
+		}
+		if states[store.InstrPaidOut] == 0 || states[store.InstrRecalled]+states[store.InstrPaidOut] == 0 {
+			t.Fatalf("instruction states: %v", states)
+		}
+		revs, total, err := s.a.Receivables(ctx, fin, false, store.Page{})
+		if err != nil || total != 1 || revs[0].ReceivableFen == 0 || revs[0].RecoveredFen == 0 || revs[0].OutstandFen == 0 ||
+			revs[0].RecoveredFen+revs[0].OutstandFen != revs[0].ReceivableFen {
+			t.Fatalf("receivables: %d %+v %v", total, revs, err)
+		}
+		rec, err := s.a.Reconcile(ctx, fin)
+		if err != nil || !rec.Holds || rec.PaidOutFen == 0 || rec.RecoveredFen != revs[0].RecoveredFen {
+			t.Fatalf("reconcile: %+v %v", rec, err)
+		}
+		t.Logf("demo payments: %d instructions %v, revoked %s, reconcile holds", len(ins), states, revs[0].AppNumber)
+	})
+}

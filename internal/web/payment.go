@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -171,6 +172,8 @@ func planItems(f url.Values) ([]store.PlanItem, error) {
 	if len(ve) > 0 {
 		return nil, ve
 	}
+	// Form fields come in map order; a plan lists its awards in a fixed one.
+	sort.Slice(items, func(i, j int) bool { return items[i].AwardID < items[j].AwardID })
 	return items, nil
 }
 

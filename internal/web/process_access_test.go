@@ -79,7 +79,28 @@ var (
 		"POST /budget/targets":     {"city_finance"},
 		"POST /budget/allocations": {"city_finance"},
 	}
-	paymentAccess = map[string][]string{}
+	paymentAccess = map[string][]string{
+		"GET /plans":                               {"city_miit", "city_finance", "inspector", "admin"},
+		"GET /plans/new":                           {"city_miit"},
+		"POST /plans":                              {"city_miit"},
+		"GET /plans/{id}":                          {"city_miit", "city_finance", "inspector", "admin"},
+		"POST /plans/{id}/decide":                  {"city_finance"},
+		"GET /payments":                            {"city_miit", "city_finance", "inspector", "admin"},
+		"POST /payments/batches":                   {"city_finance"},
+		"GET /payments/batches/{id}":               {"city_miit", "city_finance", "inspector", "admin"},
+		"POST /payments/batches/{id}/issue":        {"city_finance"},
+		"GET /payments/batches/{id}/export.xlsx":   {"city_miit", "city_finance", "inspector", "admin"},
+		"GET /payments/district":                   {"district_finance"},
+		"POST /payments/instructions/{id}/receipt": {"district_finance"},
+		"POST /payments/instructions/{id}/payout":  {"district_finance"},
+		"GET /awards/{id}/revoke":                  {"city_miit"},
+		"POST /awards/{id}/revoke":                 {"city_miit"},
+		"GET /receivables":                         {"applicant", "city_miit", "city_finance", "inspector", "admin"},
+		"POST /receivables/{id}/repayments":        {"city_finance"},
+		"GET /reports/execution":                   {"city_miit", "city_finance", "inspector", "admin"},
+		"GET /reports/reconcile":                   {"city_miit", "city_finance", "inspector", "admin"},
+		"GET /ledger/recipients/{id}":              {"applicant", "district_miit", "district_finance", "city_miit", "city_finance", "inspector", "admin"},
+	}
 )
 
 func init() {

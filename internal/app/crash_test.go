@@ -13,9 +13,10 @@ import (
 	"dtfund"
 	"dtfund/internal/app"
 	"dtfund/internal/store"
+	"dtfund/internal/testdb"
 )
 
-// The crash test (SQLite only): a child process issuing a payment batch is
+// The crash test, on each engine: a child process issuing a payment batch is
 // killed with SIGKILL after some instructions; after the restart the batch
 // resumes, nothing is paid twice and the ledger verifies.
 
@@ -45,8 +46,14 @@ func TestPaymentBatchSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a child process")
 	}
+	t.Run("sqlite", func(t *testing.T) { crashAndResume(t, filepath.Join(t.TempDir(), "crash.sqlite")) })
+	t.Run("postgres", func(t *testing.T) { crashAndResume(t, testdb.PostgresURL(t)) })
+}
+
+// crashAndResume runs the crash scenario on the database at path (a SQLite
+// file or a PostgreSQL URL); the child process opens the same database.
+func crashAndResume(t *testing.T, path string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crash.sqlite")
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

@@ -42,9 +42,11 @@ func TestBatchExcelHasRowsAndTotal(t *testing.T) {
 	})
 }
 
-// TestMoneyRandomised runs random payments, payouts, revocations and
-// repayments; after each the books balance, no balance is negative, no award
-// is paid beyond its amount and nothing is recovered beyond what was paid.
+// TestMoneyRandomised runs random releases, allocations (the 80/20 rule may
+// refuse them), payments, payouts, revocations and repayments; after each
+// the books balance, no balance is negative, no award is paid beyond its
+// amount, nothing is recovered beyond what was paid, and the central split
+// holds. (Commitments under random load are TestBudgetProperty's.)
 func TestMoneyRandomised(t *testing.T) {
 	testdb.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -54,9 +56,10 @@ func TestMoneyRandomised(t *testing.T) {
 		if db.Engine == store.Postgres {
 			steps = 120
 		}
+		allocated, refused := 0, 0
 		for i := 0; i < steps; i++ {
 			aw := f.awards[r.IntN(len(f.awards))]
-			switch r.IntN(4) {
+			switch r.IntN(6) {
 			case 0: // pay part of what is unpaid
 				if c := balance(t, db, store.CommitmentAccount(aw.ID)); c > 0 {
 					f.paidBatch(t, map[int64]int64{aw.ID: 1 + r.Int64N(c)})
@@ -87,8 +90,28 @@ func TestMoneyRandomised(t *testing.T) {
 						t.Fatalf("step %d repay %d of %d: %v", i, amt, o, err)
 					}
 				}
+			case 4: // a further release
+				_, _, err := f.a.ReleaseBudget(ctx, f.fin, app.ReleaseInput{Year: 2026, Source: store.SourceCentral,
+					DocNumber: "随机下达〔2026〕" + strconv.Itoa(i) + "号", DocDate: "2026-10-01", AmountFen: 1 + r.Int64N(5_000_000)})
+				if err != nil {
+					t.Fatalf("step %d release: %v", i, err)
+				}
+			case 5: // allocate to a random central line; the 80/20 rule or the source's money may refuse
+				cats := []string{"7.1", "7.2", "7.3", "7.4", "7.5", "7.6"}
+				if _, err := f.a.Allocate(ctx, f.fin, app.AllocationInput{Year: 2026, Source: store.SourceCentral,
+					Category: cats[r.IntN(len(cats))], AmountFen: 1 + r.Int64N(3_000_000)}); err == nil {
+					allocated++
+				} else {
+					refused++
+				}
 			}
 			checkMoneyInvariants(t, f, i)
+			if ov, err := f.a.BudgetOverview(ctx, f.fin, 2026); err != nil || !ov.Split.OK() {
+				t.Fatalf("step %d: central split %+v, %v", i, ov.Split, err)
+			}
+		}
+		if allocated == 0 || refused == 0 {
+			t.Fatalf("allocations: %d accepted, %d refused; the walk must exercise both", allocated, refused)
 		}
 	})
 }

@@ -115,6 +115,9 @@ func Seed(ctx context.Context, a *app.App) ([]Account, error) {
 	if err := s.payments(); err != nil { // after the history: its approved awards are paid (payments.go)
 		return nil, err
 	}
+	if err := s.afterAward(); err != nil {
+		return nil, err
+	}
 	s.restoreClock()
 	if _, err := SeedCalls(ctx, a); err != nil {
 		return nil, err

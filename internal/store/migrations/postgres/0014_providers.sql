@@ -1,0 +1,2 @@
+-- service providers, products, adoption records and rankings (第七条（二）–（五）)
+-- (reserved; filled in by the change that builds it)

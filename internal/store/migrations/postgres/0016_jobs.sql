@@ -1,0 +1,2 @@
+-- scheduled jobs run exactly once across instances
+-- (reserved; filled in by the change that builds it)

@@ -1,0 +1,2 @@
+-- projects, milestones, progress reports, acceptance and performance evaluation (第十五条、第十六条、第十九条)
+-- (reserved; filled in by the change that builds it)

@@ -1,0 +1,2 @@
+-- digital-level assessments (数字化水平评测, FACTS §5)
+-- (reserved; filled in by the change that builds it)

@@ -1,0 +1,2 @@
+-- supervision, inspections and sanctions (第十七条、第十八条、第二十条)
+-- (reserved; filled in by the change that builds it)

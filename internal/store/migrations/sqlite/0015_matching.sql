@@ -1,0 +1,2 @@
+-- 免申即享 policies and proposals (第十五条)
+-- (reserved; filled in by the change that builds it)

@@ -1,2 +1,24 @@
--- digital-level assessments (数字化水平评测, FACTS §5)
--- (reserved; filled in by the change that builds it)
+-- Digital-level assessments (数字化水平评测, 中小企业数字化水平评测指标
+-- 2024年版, FACTS §5) of an awarded application's enterprise: one before the
+-- retrofit and one after, each computed by the policy package from the
+-- answers with the indicator set's parameter version, or entered from a
+-- third-party report. Acceptance (验收) reads the latest 'after' assessment.
+CREATE TABLE assessments (
+    id             INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications(id),
+    org_id         INTEGER NOT NULL REFERENCES organizations(id),
+    phase          TEXT NOT NULL CHECK (phase IN ('before','after')),
+    assessed_on    TEXT NOT NULL,
+    assessor       TEXT NOT NULL,
+    report_no      TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL CHECK (source IN ('computed','report')),
+    param_version  TEXT NOT NULL DEFAULT '',
+    answers        TEXT NOT NULL DEFAULT '{}',
+    score_centi    INTEGER NOT NULL CHECK (score_centi >= 0 AND score_centi <= 10000),
+    level          INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+    findings       TEXT NOT NULL DEFAULT '[]',
+    created_by     INTEGER REFERENCES users(id),
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX assessments_app ON assessments(application_id, phase, assessed_on, id);
+CREATE INDEX assessments_org ON assessments(org_id, id);

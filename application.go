@@ -8,6 +8,29 @@ package dtfund
 
 import "time"
 
+// Origin says how an application came into being.
+type Origin string
+
+// The origins. Most applications are applied for (第十四条（一）); some
+// awards are not applied for project by project but proposed by the system
+// from a ranking (第七条（三）（四）) or a 免申即享 match (第十五条).
+const (
+	OriginApplied  Origin = "applied"  // 自主申报
+	OriginRanking  Origin = "ranking"  // 排名推荐
+	OriginMatching Origin = "matching" // 免申即享
+)
+
+// Label is the Chinese name of the origin.
+func (o Origin) Label() string {
+	switch o {
+	case OriginRanking:
+		return "排名推荐"
+	case OriginMatching:
+		return "免申即享"
+	}
+	return "自主申报"
+}
+
 // AppState is the state of an application (申报).
 type AppState string
 
@@ -195,6 +218,8 @@ type Application struct {
 	Spending              []Spending
 	Goals                 []Goal
 	ProviderIDs           []int64
+	Origin                Origin // who started it: the applicant, a ranking or a 免申即享 match
+	OriginRef             string // the ranking or match record it came from (empty when applied)
 
 	// Filled by list and detail queries.
 	OrgName      string

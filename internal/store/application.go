@@ -12,7 +12,7 @@ import (
 
 const appColumns = `a.id, a.number, a.call_id, a.org_id, COALESCE(a.district_code, ''), a.state, a.title, a.description, a.subtype,
  a.manufacturing_retrofit, a.requested_fen, a.declarations_json, a.decision_json, a.version, COALESCE(a.submitted_at, ''),
- COALESCE(a.created_by, 0), a.created_at, a.updated_at, o.name, o.uscc, c.title, c.category, COALESCE(d.name, '')`
+ COALESCE(a.created_by, 0), a.created_at, a.updated_at, a.origin, a.origin_ref, o.name, o.uscc, c.title, c.category, COALESCE(d.name, '')`
 
 const appFrom = ` FROM applications a JOIN organizations o ON o.id = a.org_id JOIN calls c ON c.id = a.call_id
  LEFT JOIN districts d ON d.code = a.district_code`
@@ -22,7 +22,7 @@ func scanApplication(sc interface{ Scan(...any) error }) (*dtfund.Application, e
 	var decl, submitted, created, updated string
 	err := sc.Scan(&a.ID, &a.Number, &a.CallID, &a.OrgID, &a.DistrictCode, &a.State, &a.Title, &a.Description, &a.Subtype,
 		&a.ManufacturingRetrofit, &a.RequestedFen, &decl, &a.DecisionJSON, &a.Version, &submitted, &a.CreatedBy, &created,
-		&updated, &a.OrgName, &a.OrgUSCC, &a.CallTitle, &a.CallCategory, &a.DistrictName)
+		&updated, &a.Origin, &a.OriginRef, &a.OrgName, &a.OrgUSCC, &a.CallTitle, &a.CallCategory, &a.DistrictName)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +222,15 @@ func loadProviders(ctx context.Context, query queryFunc, a *dtfund.Application) 
 // (SB<year>-<id>), derived from the ID so that it is unique without a lock.
 func (tx *Tx) CreateApplication(ctx context.Context, a *dtfund.Application) error {
 	tmp := fmt.Sprintf("tmp-%d-%d", a.OrgID, tx.now.UnixNano())
+	if a.Origin == "" {
+		a.Origin = dtfund.OriginApplied
+	}
 	id, err := tx.insertID(ctx, `INSERT INTO applications (number, call_id, org_id, district_code, state, title, description,
- subtype, manufacturing_retrofit, requested_fen, declarations_json, created_by, created_at, updated_at)
- VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+ subtype, manufacturing_retrofit, requested_fen, declarations_json, created_by, created_at, updated_at, origin, origin_ref)
+ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tmp, a.CallID, a.OrgID, nullString(a.DistrictCode), a.State, a.Title, a.Description, a.Subtype,
-		a.ManufacturingRetrofit, a.RequestedFen, toJSONOr(a.Declarations, "{}"), nullInt(a.CreatedBy), fmtTime(tx.now), fmtTime(tx.now))
+		a.ManufacturingRetrofit, a.RequestedFen, toJSONOr(a.Declarations, "{}"), nullInt(a.CreatedBy), fmtTime(tx.now), fmtTime(tx.now),
+		a.Origin, a.OriginRef)
 	if err != nil {
 		return err
 	}
@@ -375,4 +379,18 @@ func (db *DB) DuplicateInvoices(ctx context.Context, appID int64) (map[string][]
 		out[inv] = append(out[inv], num)
 	}
 	return out, rows.Err()
+}
+
+// ApplicationByOrigin finds the application proposed from a source record
+// (a ranking entry or a 免申即享 match), or returns nil when there is none.
+func (tx *Tx) ApplicationByOrigin(ctx context.Context, origin dtfund.Origin, ref string) (*dtfund.Application, error) {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM applications WHERE origin = ? AND origin_ref = ?`, origin, ref).Scan(&id)
+	if err != nil {
+		if normalizedNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return tx.Application(ctx, id)
 }

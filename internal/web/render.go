@@ -356,7 +356,7 @@ func actionLabel(a string) string {
 }
 
 // extraActionLabels names timeline events that are not transitions.
-var extraActionLabels = map[string]string{"recheck_sign": "资格复核签署"}
+var extraActionLabels = map[string]string{"recheck_sign": "资格复核签署", "propose": "系统推荐（排名或免申即享）"}
 
 var spendingLabels = map[string]string{"software": "软件", "cloud": "云服务", "data_equipment": "数据采集传输设备",
 	"consulting": "咨询诊断服务", "other": "其他"}

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"dtfund"
-	"dtfund/policy"
 	"dtfund/internal/store"
+	"dtfund/policy"
 )
 
 // Statistics (统计): counts and amounts of the applications by category,

@@ -119,7 +119,11 @@ func Seed(ctx context.Context, a *app.App) ([]Account, error) {
 		return nil, err
 	}
 	s.restoreClock()
-	if _, err := SeedCalls(ctx, a); err != nil {
+	calls, err := SeedCalls(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.announcements(calls); err != nil {
 		return nil, err
 	}
 	return accounts, nil

@@ -13,7 +13,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/home", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, "landing", s.newView(r, "首页", nil))
+	s.render(w, r, "landing", s.newView(r, "首页", s.landingData(r)))
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +97,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capStats,
 	},
 	dtfund.RoleCityMIIT: {
-		{"申报批次管理", "/calls", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
+		{"申报批次管理", "/calls", "第六条（一）"}, {"通知公告", "/announcements", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
 		capLetters, {"专家库", "/experts", "第十四条（三）"}, {"专家评审", "/panels", "第十四条（三）"},
 		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},

@@ -1,0 +1,1 @@
+-- Excel imports (reserved; filled in by the change that builds it)

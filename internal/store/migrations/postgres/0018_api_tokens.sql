@@ -1,0 +1,1 @@
+-- API tokens (reserved; filled in by the change that builds it)

@@ -161,7 +161,9 @@ func announcementInput(r *http.Request) app.AnnouncementInput {
 		CallID: callID, Publish: r.PostFormValue("publish") == "1"}
 }
 
-func (s *Server) announcementCreate(w http.ResponseWriter, r *http.Request) { s.announcementSave(w, r, 0) }
+func (s *Server) announcementCreate(w http.ResponseWriter, r *http.Request) {
+	s.announcementSave(w, r, 0)
+}
 
 func (s *Server) announcementUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)

@@ -103,6 +103,9 @@ func (c *Calendar) Explain(d Date) string {
 	return d.String() + " " + d.weekdayName() + "：" + c.reason(d)
 }
 
+// Reason is Explain without the date: 「法定节假日（国庆节）」, 「周末」….
+func (c *Calendar) Reason(d Date) string { return c.reason(d) }
+
 func (c *Calendar) reason(d Date) string {
 	if o, ok := c.overrides[d]; ok {
 		return overrideReason(o)

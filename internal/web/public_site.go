@@ -1,11 +1,14 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"dtfund"
+	"dtfund/calendar"
 	"dtfund/internal/app"
 	"dtfund/internal/store"
 	"dtfund/policy"
@@ -20,6 +23,7 @@ func (s *Server) publicSiteRoutes() []Route {
 		{"GET", "/public/measures", public, s.publicMeasures},
 		{"GET", "/public/calls", public, s.publicCalls},
 		{"GET", "/public/calls/{id}", public, s.publicCall},
+		{"GET", "/public/calendar/days", public, s.publicCalendarDays},
 		{"GET", "/public/announcements", public, s.publicAnnouncements},
 		{"GET", "/public/announcements/{id}", public, s.publicAnnouncement},
 
@@ -227,4 +231,28 @@ func (s *Server) landingData(r *http.Request) map[string]any {
 		log.ErrorContext(ctx, "landing publicity", "err", err)
 	}
 	return map[string]any{"Anns": anns, "Calls": open, "Batches": batches}
+}
+
+// publicCalendarDays is the year's non-working days with their reasons, as
+// JSON, for the date picker (forms.js) that marks them.
+func (s *Server) publicCalendarDays(w http.ResponseWriter, r *http.Request) {
+	year, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		s.renderError(w, r, dtfund.FieldError("year", "年份须为2000至2100之间的整数"))
+		return
+	}
+	cal, err := s.App.Calendar(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	off := map[string]string{}
+	for d := (calendar.Date{Year: year, Month: time.January, Day: 1}); d.Year == year; d = d.AddDays(1) {
+		if !cal.IsWorkingDay(d) {
+			off[d.String()] = cal.Reason(d)
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	json.NewEncoder(w).Encode(map[string]any{"year": year, "off": off, "scheduled": cal.HasSchedule(year)})
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,6 +16,7 @@ var publicSiteAccess = map[string][]string{
 	"GET /public/calls":                 {"public"},
 	"GET /public/calls/{id}":            {"public"},
 	"GET /public/announcements":         {"public"},
+	"GET /public/calendar/days":         {"public"},
 	"GET /public/announcements/{id}":    {"public"},
 	"GET /announcements":                {"city_miit"},
 	"GET /announcements/new":            {"city_miit"},
@@ -90,6 +92,36 @@ func TestAnnouncementsLifecycle(t *testing.T) {
 		applicant.login("applicant")
 		if resp, _ := applicant.get("/announcements"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("applicant manages announcements: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestCalendarDaysForThePicker(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		c := f.client()
+		resp, body := c.get("/public/calendar/days?year=2026")
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+			t.Fatalf("status %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		var got struct {
+			Year int
+			Off  map[string]string
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Off["2026-10-01"] != "法定节假日（国庆节）" || got.Off["2026-11-28"] != "周末" {
+			t.Fatalf("holidays = %q, %q", got.Off["2026-10-01"], got.Off["2026-11-28"])
+		}
+		if _, ok := got.Off["2026-11-26"]; ok {
+			t.Fatal("a Thursday marked non-working")
+		}
+		if n := len(got.Off); n < 104 || n > 130 {
+			t.Fatalf("%d non-working days in 2026", n)
+		}
+		if resp, _ := c.get("/public/calendar/days?year=abc"); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("bad year: %d", resp.StatusCode)
 		}
 	})
 }

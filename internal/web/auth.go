@@ -178,6 +178,6 @@ var todoSources []func(s *Server, r *http.Request) []todo
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	u := state(r).User
-	data := map[string]any{"Capabilities": roleCapabilities[u.Role], "Todos": s.todos(r)}
+	data := map[string]any{"Capabilities": roleCapabilities[u.Role], "Todos": s.todos(r), "Recent": s.recentActivity(r)}
 	s.render(w, r, "home", s.newView(r, "工作台", data))
 }

@@ -62,7 +62,7 @@ func (s *Server) routeTable() []Route {
 	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes(),
 		s.budgetRoutes(), s.paymentRoutes(),
 		s.projectRoutes(), s.assessmentRoutes(), s.supervisionRoutes(),
-		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes()} {
+		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes(), s.workbenchRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes

@@ -14,3 +14,6 @@ CREATE TABLE announcements (
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX announcements_state ON announcements(state, published_at);
+
+-- The workbench shows each user's recent activity: their own audit entries.
+CREATE INDEX audit_log_actor ON audit_log(actor, id);

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sync"
 
 	"dtfund"
 )
@@ -103,3 +104,23 @@ func (s *Server) foundationRoutes() []Route {
 		{"POST", "/api/v1/policy/evaluate", Access{Public: true, NoCSRF: true, Reason: "无状态计算接口，不改变任何数据"}, s.apiPolicyEvaluate},
 	}
 }
+
+// routeAccess maps "METHOD /pattern" to its declared access, for templates
+// that show a link or a button only to those who may follow it (the
+// "allowed" template function). The table is the same for every server.
+var routeAccess = sync.OnceValue(func() map[string]Access {
+	m := map[string]Access{}
+	for _, rt := range (&Server{}).routeTable() {
+		m[rt.Method+" "+rt.Path] = rt.Access
+	}
+	return m
+})
+
+// allowed reports whether u (nil for a visitor) may call the route; an
+// unknown route is never allowed (TestTemplatesNameKnownRoutes catches typos).
+func allowed(u *dtfund.User, route string) bool {
+	a, ok := routeAccess()[route]
+	return ok && a.Allows(u)
+}
+
+func init() { extraFuncs["allowed"] = allowed }

@@ -55,6 +55,17 @@ var Rules = map[string]any{
 	"ProcurementCap":     ProcurementCap,
 	"LocalCap":           LocalCap,
 	"CheckCentralSplit":  CheckCentralSplit,
+	// The digital-level assessment (数字化水平评测, 工信厅企业〔2024〕56号)
+	// read by acceptance: the functions and the rules of their findings.
+	"Assess":                Assess,
+	"CheckAssessmentReport": CheckAssessmentReport,
+	"AssessmentAnswers":     (*IndicatorSet).Validate,
+	"AssessmentScore":       Assess,
+	"AssessmentScenarios":   Assess,
+	"AssessmentLevel":       Assess,
+	"DigitalLevel":          Assess,
+	"AssessmentParams":      Assess,
+	"AssessmentReport":      CheckAssessmentReport,
 }
 
 // Articles lists 第一条–第二十一条 (and the items of 第七条, 第十条, 第十一条 and
@@ -113,7 +124,8 @@ var Articles = []ArticleCoverage{
 	{"第十六条", CoverageProcess, notBuilt, "全过程预算绩效管理。"},
 	{"第十七条", CoverageProcess, notBuilt, "监督检查及委托第三方核查。"},
 	{"第十八条", CoverageProcess, notBuilt, "县区过程监督，整改、暂缓或停止项目执行。"},
-	{"第十九条", CoverageProcess, notBuilt, "申报主体配合监督检查、验收评审、绩效管理和审计的义务。"},
+	{"第十九条", CoverageProcess, "policy.Assess, policy.CheckAssessmentReport；app.RecordAssessment、app.RecordAssessmentReport；" + notBuilt,
+		"验收评审所需的数字化水平评测：第三方机构（核查人员）或市工业和信息化局按《中小企业数字化水平评测指标（2024年版）》（工信厅企业〔2024〕56号）评测改造前后水平，或录入第三方评测报告，记录所用指标版本；指标数值可由管理员引用正式文件更正。配合监督检查、绩效管理和审计的其余义务尚未建成。"},
 	{"第二十条", CoverageRule, "policy.Sanctions；" + notBuilt,
 		"三年内不准申报由本包执行（自处理决定之日起至三年后对应日）；取消申报资格、追回资金、移交处理由流程实现，尚未建成。"},
 	{"第二十一条", CoverageRule, "policy.InForce",

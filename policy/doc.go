@@ -28,6 +28,19 @@
 // Articles says how every article is covered. The readings chosen where the
 // text leaves room are documented in eligibility.go and subsidy.go.
 //
+// # Digital-level assessment
+//
+// 《中小企业数字化水平评测指标（2024年版）》 (工信厅企业〔2024〕56号), which
+// acceptance relies on, is a second parameter file, params/assessment.json:
+// the indicator set (dimensions, questions with option points, 16 business
+// scenarios with their 约束性 flags, the level table), every figure with its
+// source and an "unconfirmed" flag. AssessmentBase returns it; Apply and
+// ApplyAll make the next version from an administrator's correction (one
+// figure, a citation, an effective date); Assess computes score and level
+// from answers and CheckAssessmentReport checks a third-party report's
+// score and level, both with findings naming 工信厅企业〔2024〕56号.
+// DigitalLevelLabel and Points format levels and points (hundredths).
+//
 // # Input
 //
 // DecodeInput reads one JSON document (≤ 1 MiB, unknown fields rejected,

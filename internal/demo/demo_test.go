@@ -83,6 +83,7 @@ func TestSeed(t *testing.T) {
 		t.Run("every state", s.testStates)
 		t.Run("history", s.testHistory)
 		t.Run("experts", s.testExperts)
+		t.Run("assessments", s.testAssessments)
 		t.Run("open calls", s.testOpenCalls)
 		t.Run("clock restored", s.testClock)
 		t.Run("audit chain", s.testAudit)

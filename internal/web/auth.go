@@ -109,9 +109,10 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"}, capStats,
 	},
 	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
-	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}, capStats},
+	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats},
 	dtfund.RoleAdmin: {
 		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capStats,
+		{"数字化水平评测指标", "/admin/assessment-indicators", "第十九条"},
 	},
 }
 

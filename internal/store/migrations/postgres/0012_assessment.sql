@@ -17,8 +17,33 @@ CREATE TABLE assessments (
     score_centi    BIGINT NOT NULL CHECK (score_centi >= 0 AND score_centi <= 10000),
     level          INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
     findings       TEXT NOT NULL DEFAULT '[]',
+    -- the whole computation (score by dimension and indicator, scenario
+    -- levels, the level table with what was met) as policy.AssessmentResult
+    -- JSON, so that the page explains it without the indicator set
+    result         TEXT NOT NULL DEFAULT '{}',
     created_by     BIGINT REFERENCES users(id),
     created_at     TEXT NOT NULL
 );
 CREATE INDEX assessments_app ON assessments(application_id, phase, assessed_on, id);
 CREATE INDEX assessments_org ON assessments(org_id, id);
+
+-- Corrections of the indicator set by an administrator, each with its
+-- citation. The set in force is the embedded file (base_version) with its
+-- corrections applied in revision order; revision n makes version
+-- "<base>+r<n>", effective from effective_from (never earlier than the
+-- previous correction's). Rows are never changed: a later correction
+-- corrects an earlier one.
+CREATE TABLE assessment_corrections (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    base_version   TEXT NOT NULL,
+    revision       INTEGER NOT NULL CHECK (revision >= 1),
+    figure_key     TEXT NOT NULL,
+    old_value      TEXT NOT NULL,
+    new_value      TEXT NOT NULL,
+    effective_from TEXT NOT NULL,
+    citation       TEXT NOT NULL CHECK (citation <> ''),
+    confirmed      BOOLEAN NOT NULL,
+    created_by     BIGINT REFERENCES users(id),
+    created_at     TEXT NOT NULL,
+    UNIQUE (base_version, revision)
+);

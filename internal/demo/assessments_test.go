@@ -1,0 +1,50 @@
+package demo_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"dtfund/internal/store"
+)
+
+// testAssessments checks the demo assessments: every awarded retrofit (第七条
+// （一）) not revoked has a computed 'before' assessment by the inspector,
+// mostly below 一级 or at 一级, and exactly one has an 'after' one at 三级.
+func (s *seeded) testAssessments(t *testing.T) {
+	ctx := context.Background()
+	awards, _, _, err := s.db.FindAwards(ctx, store.AwardFilter{Page: store.Page{Limit: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, low, after := 0, 0, 0
+	for _, aw := range awards {
+		if aw.Category != "7.1" {
+			continue
+		}
+		if r, err := s.db.Revocation(ctx, aw.ID); err == nil && r != nil {
+			continue
+		}
+		b, err := s.db.LatestAssessment(ctx, aw.ApplicationID, store.PhaseBefore)
+		if err != nil || b == nil {
+			t.Errorf("award %s: no 'before' assessment (%v)", aw.AppNumber, err)
+			continue
+		}
+		before++
+		if b.Level <= 1 {
+			low++
+		}
+		if b.Source != "computed" || b.ParamVersion == "" || !strings.Contains(b.Findings, "评测等级") {
+			t.Errorf("award %s: before assessment %+v", aw.AppNumber, b)
+		}
+		if a, _ := s.db.LatestAssessment(ctx, aw.ApplicationID, store.PhaseAfter); a != nil {
+			after++
+			if a.Level != 3 || !strings.Contains(a.Findings, "三级：得分67分≥60分") {
+				t.Errorf("award %s: after assessment level %d %s", aw.AppNumber, a.Level, a.Findings)
+			}
+		}
+	}
+	if before == 0 || low*2 < before || after != 1 {
+		t.Errorf("assessments: %d before (%d at 一级 or below), %d after; want some, mostly low, one after", before, low, after)
+	}
+}

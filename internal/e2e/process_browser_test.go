@@ -65,6 +65,10 @@ func TestProcessInBrowser(t *testing.T) {
 		{"5_dismiss", r.dismissObjection},
 		{"6_approval", r.closeAndApprove},
 		{"6_award", r.applicantSeesAward},
+		{"money_plan", r.proposePlan},
+		{"money_batch", r.approvePlanAndIssue},
+		{"money_payout", r.districtPaysOut},
+		{"money_received", r.applicantSeesPayment},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
@@ -104,6 +108,7 @@ type processRun struct {
 	shots    string
 	uploads  string
 	homeShot map[string]bool // users whose workbench was photographed
+	planPath string          // the fund-use plan's page
 	experts  []processExpert
 
 	callID, appID, panelID, batchID, objectionID int64
@@ -624,6 +629,76 @@ func (r *processRun) applicantSeesAward(t *testing.T) {
 	}
 	mustContain(t, p.body(t), prReturn, "公示异议不成立")
 	r.shot(t, p, "p11-application-detail")
+}
+
+// ---------------------------------------------------------------------------
+// 第六条（一）–（四）: the fund-use plan, the payment batch, the district's
+// payout and what the applicant sees
+
+func (r *processRun) award(t *testing.T) *store.Award {
+	t.Helper()
+	aw, err := r.env.app.DB.AwardOfApp(context.Background(), r.appID)
+	if err != nil || aw == nil {
+		t.Fatalf("award of the application: %v", err)
+	}
+	return aw
+}
+
+func (r *processRun) proposePlan(t *testing.T) {
+	aw := r.award(t)
+	p := r.as(t, "shigongxin")
+	p.click(t, `.cards a[href="/plans"]`)
+	p.navigate(t, "/plans/new")
+	p.fill(t, "#year", "2026")
+	p.fill(t, "#title", "2026年第三批中小企业数字化转型奖补资金使用计划")
+	p.fill(t, `input[name="amount_`+r.id(aw.ID)+`"]`, prAmount)
+	p.submit(t, `form[action="/plans"] button[type="submit"]`)
+	mustEqual(t, "flash", p.text(t, ".flash"), "资金使用计划已提交市财政局审核")
+	path := p.path(t)
+	if !strings.HasPrefix(path, "/plans/") {
+		t.Fatalf("after proposing: %s", path)
+	}
+	r.planPath = path
+	mustContain(t, p.body(t), r.appNumber, prAmountCN)
+	r.shot(t, p, "p12-fund-plan")
+}
+
+func (r *processRun) approvePlanAndIssue(t *testing.T) {
+	p := r.as(t, "shicaizheng")
+	p.navigate(t, r.planPath)
+	p.setValue(t, "#decision", "approve")
+	p.submit(t, `form[action="`+r.planPath+`/decide"] button[type="submit"]`)
+	p.submit(t, `form[action="/payments/batches"] button[type="submit"]`)
+	mustEqual(t, "flash", p.text(t, ".flash"), "已生成拨付批次，请核对后下达")
+	batch := p.path(t)
+	p.submit(t, `form[action="`+batch+`/issue"] button[type="submit"]`)
+	mustContain(t, p.text(t, ".flash"), "已下达 1 条拨付指令")
+	r.shot(t, p, "p13-payment-batch")
+}
+
+func (r *processRun) districtPaysOut(t *testing.T) {
+	ins, _, _, err := r.env.app.DB.FindInstructions(context.Background(), store.InstructionFilter{OrgID: r.app(t).OrgID,
+		State: store.InstrIssued, Page: store.Page{Limit: 10}})
+	if err != nil || len(ins) != 1 {
+		t.Fatalf("issued instructions of the applicant: %d, %v", len(ins), err)
+	}
+	in := "/payments/instructions/" + r.id(ins[0].ID)
+	p := r.as(t, "qicai")
+	p.click(t, `.cards a[href="/payments/district"]`)
+	mustContain(t, p.rowText(t, r.appNumber), prOrg, prAmountCN)
+	p.submit(t, `form[action="`+in+`/receipt"] button[type="submit"]`)
+	mustEqual(t, "flash", p.text(t, ".flash"), "已确认到账")
+	p.fill(t, "#bank_ref_"+r.id(ins[0].ID), "CCB-E2E-0001")
+	p.submit(t, `form[action="`+in+`/payout"] button[type="submit"]`)
+	mustEqual(t, "flash", p.text(t, ".flash"), "已登记支付，流水号 CCB-E2E-0001")
+	r.shot(t, p, "p14-district-payout")
+}
+
+func (r *processRun) applicantSeesPayment(t *testing.T) {
+	p := r.as(t, "qiye")
+	p.navigate(t, "/ledger/recipients/"+r.id(r.app(t).OrgID))
+	mustContain(t, p.body(t), prAmountCN, "CCB-E2E-0001")
+	r.shot(t, p, "p15-recipient-ledger")
 }
 
 // ---------------------------------------------------------------------------

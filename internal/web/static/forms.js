@@ -87,7 +87,7 @@
     wrap.appendChild(input);
     var btn = document.createElement("button");
     btn.type = "button";
-    btn.className = "secondary datepick-btn";
+    btn.className = "datepick-btn";
     btn.textContent = "日历";
     btn.setAttribute("aria-label", "打开日历（标出休息日）");
     btn.setAttribute("aria-expanded", "false");
@@ -117,7 +117,7 @@
         head.className = "datepick-head";
         var prev = document.createElement("button"), next = document.createElement("button");
         prev.type = next.type = "button";
-        prev.className = next.className = "secondary";
+        prev.className = next.className = "datepick-nav";
         prev.textContent = "‹"; prev.setAttribute("aria-label", "上个月");
         next.textContent = "›"; next.setAttribute("aria-label", "下个月");
         var title = document.createElement("strong");

@@ -62,8 +62,10 @@ func (a *App) FindApplications(ctx context.Context, actor Actor, f store.Applica
 	if err != nil {
 		return nil, 0, err
 	}
-	f.OrgID, f.DistrictCode, f.ExcludeDrafts = scope.OrgID, scope.DistrictCode, scope.ExcludeDrafts
-	f.ExpertID = scope.ExpertID
+	f.OrgID, f.ExcludeDrafts, f.ExpertID = scope.OrgID, scope.ExcludeDrafts, scope.ExpertID
+	if scope.DistrictCode != "" || actor.User.Role.NeedsDistrict() {
+		f.DistrictCode = scope.DistrictCode // a district official's own district, whatever the filter said
+	}
 	return a.DB.FindApplications(ctx, f)
 }
 

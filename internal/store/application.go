@@ -46,7 +46,37 @@ type ApplicationFilter struct {
 	Category      string
 	IndustryCode  string
 	Query         string // number, organisation name or USCC
+	Sort          string // a key of AppSorts, "-" in front for descending; "" = newest first
 	Page          Page
+}
+
+// AppSorts are the columns an application list may be sorted by; anything
+// else sorts newest first. The key comes from the user, the SQL only from
+// this table.
+var AppSorts = map[string]string{
+	"number":    "a.id",
+	"org":       "o.name",
+	"requested": "a.requested_fen",
+	"state":     "a.state",
+	"updated":   "a.updated_at",
+	"submitted": "a.submitted_at",
+}
+
+// appOrder is the ORDER BY clause of a sort key, ties broken by ID so that
+// pages never overlap.
+func appOrder(sort string) string {
+	col, ok := AppSorts[strings.TrimPrefix(sort, "-")]
+	if !ok || col == "a.id" {
+		if sort == "number" {
+			return " ORDER BY a.id"
+		}
+		return " ORDER BY a.id DESC"
+	}
+	dir := ""
+	if strings.HasPrefix(sort, "-") {
+		dir = " DESC"
+	}
+	return " ORDER BY " + col + dir + ", a.id" + dir
 }
 
 func appWhere(f ApplicationFilter) (string, []any) {
@@ -107,7 +137,7 @@ func (db *DB) FindApplications(ctx context.Context, f ApplicationFilter) ([]*dtf
 		return nil, 0, err
 	}
 	p := f.Page.clamp()
-	rows, err := db.query(ctx, `SELECT `+appColumns+appFrom+where+` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	rows, err := db.query(ctx, `SELECT `+appColumns+appFrom+where+appOrder(f.Sort)+` LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -27,7 +27,8 @@ const appPageSize = 50
 
 // appListFilter reads the list's filters from the query string.
 func appListFilter(q url.Values) store.ApplicationFilter {
-	f := store.ApplicationFilter{Category: q.Get("category"), IndustryCode: strings.TrimSpace(q.Get("industry")), Query: q.Get("q")}
+	f := store.ApplicationFilter{Category: q.Get("category"), IndustryCode: strings.TrimSpace(q.Get("industry")), Query: q.Get("q"),
+		Sort: q.Get("sort")}
 	if id, err := strconv.ParseInt(q.Get("call"), 10, 64); err == nil {
 		f.CallID = id
 	}
@@ -56,7 +57,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
 	}
 	districts, _ := s.App.DB.Districts(r.Context())
 	rest := url.Values{}
-	for _, k := range []string{"q", "call", "state", "category", "industry", "district"} {
+	for _, k := range []string{"q", "call", "state", "category", "industry", "district", "sort"} {
 		if v := q.Get(k); v != "" {
 			rest.Set(k, v)
 		}
@@ -64,6 +65,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "申报列表", map[string]any{
 		"Apps": apps, "Pager": newPager(page, appPageSize, total, rest.Encode()), "States": dtfund.AppStates,
 		"Categories": dtfund.CallCategories, "Districts": districts,
+		"Sort": sortColumns("/apps", q, "number:申报编号", "org:申报单位", "requested:申请金额（元）", "state:状态", "updated:更新时间"),
 	})
 	v.Form = q
 	s.render(w, r, "app_list", v)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"math/big"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -80,3 +81,40 @@ func (p pager) HasPrev() bool { return p.Page > 1 }
 func (p pager) HasNext() bool { return p.Page < p.Pages }
 func (p pager) Prev() int     { return p.Page - 1 }
 func (p pager) Next() int     { return p.Page + 1 }
+
+// sortCol is a sortable column header: the link that sorts by it (or
+// reverses the sort), and its current direction for aria-sort.
+type sortCol struct {
+	Label    string
+	Href     string
+	AriaSort string // "ascending" | "descending" | "" when not sorted by it
+	Arrow    string
+}
+
+// sortColumns builds the headers of a list sorted by ?sort=key or -key:
+// each link keeps the filters, drops the page and toggles the direction.
+// Each column is given as "key:label".
+func sortColumns(path string, q url.Values, cols ...string) map[string]sortCol {
+	cur := q.Get("sort")
+	out := make(map[string]sortCol, len(cols))
+	for _, col := range cols {
+		k, label, _ := strings.Cut(col, ":")
+		next, c := k, sortCol{Label: label}
+		switch cur {
+		case k:
+			next, c.AriaSort, c.Arrow = "-"+k, "ascending", "▲"
+		case "-" + k:
+			c.AriaSort, c.Arrow = "descending", "▼"
+		}
+		v := url.Values{}
+		for name, vals := range q {
+			if name != "page" && name != "sort" {
+				v[name] = vals
+			}
+		}
+		v.Set("sort", next)
+		c.Href = path + "?" + v.Encode()
+		out[k] = c
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"dtfund"
+	"dtfund/internal/store"
+	"dtfund/internal/testdb"
+)
+
+// The application list sorts by the column a header link names, in both
+// directions, keeping the filters; a sort key that is not a column (an
+// injection attempt) sorts newest first and changes nothing.
+func TestApplicationListSorts(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		now := time.Now()
+		call := &dtfund.Call{Category: "7.1", Title: "改造", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour),
+			Rubric: dtfund.Rubric{Criteria: []dtfund.Criterion{{Name: "方案", Weight: 100}}, PassMark: 60}}
+		var nums []string // in order of creation: 3万, 1万, 2万
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateCall(ctx, call); err != nil {
+				return err
+			}
+			for i, fen := range []int64{3_000_000, 1_000_000, 2_000_000} {
+				o := []*dtfund.Organization{f.orgA, f.orgB, f.orgA}[i]
+				ap := &dtfund.Application{CallID: call.ID, OrgID: o.ID, DistrictCode: o.DistrictCode, State: dtfund.StateSubmitted,
+					Title: "MES", RequestedFen: fen}
+				if err := tx.CreateApplication(ctx, ap); err != nil {
+					return err
+				}
+				nums = append(nums, ap.Number)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		city := f.client()
+		city.login("city")
+		order := func(query string) []string {
+			t.Helper()
+			resp, body := city.get("/apps?" + query)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", query, resp.StatusCode)
+			}
+			var got []string
+			for _, n := range nums {
+				if i := strings.Index(body, ">"+n+"<"); i >= 0 {
+					got = append(got, n)
+				}
+			}
+			// order by position in the page
+			for i := range got {
+				for j := i + 1; j < len(got); j++ {
+					if strings.Index(body, ">"+got[j]+"<") < strings.Index(body, ">"+got[i]+"<") {
+						got[i], got[j] = got[j], got[i]
+					}
+				}
+			}
+			return got
+		}
+		want := func(query string, idx ...int) {
+			t.Helper()
+			got := order(query)
+			var exp []string
+			for _, i := range idx {
+				exp = append(exp, nums[i])
+			}
+			if strings.Join(got, ",") != strings.Join(exp, ",") {
+				t.Errorf("%s: order %v, want %v", query, got, exp)
+			}
+		}
+		want("sort=requested", 1, 2, 0)
+		want("sort=-requested", 0, 2, 1)
+		want("", 2, 1, 0)
+		want("sort=number", 0, 1, 2)
+		want("sort="+url.QueryEscape("requested; DROP TABLE applications--"), 2, 1, 0)
+		want("sort="+url.QueryEscape("-a.id) UNION SELECT 1--"), 2, 1, 0)
+		want("sort=requested&district=220174", 2, 0)
+		_, body := city.get("/apps?sort=requested&district=220174")
+		if !strings.Contains(body, `aria-sort="ascending"`) || !strings.Contains(body, "district=220174&amp;sort=-requested") {
+			t.Error("the sorted header does not say its direction or lose the filter when reversed")
+		}
+		if _, n, err := db.FindApplications(ctx, store.ApplicationFilter{}); err != nil || n != 3 {
+			t.Fatalf("applications after the injection attempts: %d, %v", n, err)
+		}
+	})
+}

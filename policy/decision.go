@@ -74,8 +74,11 @@ type Decision struct {
 	LocalEligible     bool             `json:"local_eligible"`   // 地方配套资金
 	// HasCap is false where the measures fix no maximum (then the Max fields
 	// are 0 and a finding says what applies instead).
-	HasCap                bool      `json:"has_cap"`
-	MaxSubsidyFen         int64     `json:"max_subsidy_fen"` // 0 unless eligible for some fund
+	HasCap        bool  `json:"has_cap"`
+	MaxSubsidyFen int64 `json:"max_subsidy_fen"` // 0 unless eligible for some fund
+	// MinSubsidyFen is the floor of the standard's range (第七条（二）:
+	// 1万元 per cloud enterprise, 5万元 per benchmark): no award below it.
+	MinSubsidyFen         int64     `json:"min_subsidy_fen,omitempty"`
 	MaxCentralFen         int64     `json:"max_central_fen"`
 	MaxLocalFen           int64     `json:"max_local_fen"`
 	EligibleInvestmentFen int64     `json:"eligible_investment_fen,omitempty"` // 第七条（一）核定改造投入
@@ -247,7 +250,7 @@ func (d *Decision) decide(v *Values, in *Input) {
 	d.add(r.Findings...)
 	d.HasCap, d.EligibleInvestmentFen = r.HasCap, r.EligibleInvestmentFen
 	if d.CentralEligible || d.LocalEligible {
-		d.MaxSubsidyFen = r.MaxFen
+		d.MaxSubsidyFen, d.MinSubsidyFen = r.MaxFen, r.MinFen
 	}
 	if d.CentralEligible {
 		d.MaxCentralFen = r.MaxFen

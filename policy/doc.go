@@ -24,7 +24,9 @@
 // MaxSubsidy with RetrofitCap/EligibleSpending, PlatformCap, ProductCap,
 // ServiceProviderCap, ChainCap, ProcurementCap, LocalCap (第七条（一）–（六）),
 // CheckCentralSplit (the 80/20 budget rule), InForce (第二十一条) and CallParams
-// (第六条（一）). Evaluate runs them all on one Input; Rules lists them and
+// (第六条（一）). Match decides an enterprise for 免申即享 (第十五条) with
+// CloudServices, MatchSME, MatchIndustry, NoDuplicate, AcceptedRetrofit and
+// CloudAward (matching.go). Evaluate runs them all on one Input; Rules lists them and
 // Articles says how every article is covered. The readings chosen where the
 // text leaves room are documented in eligibility.go and subsidy.go.
 //

@@ -39,6 +39,7 @@ const (
 	k71Uplift
 	k72CloudMin
 	k72CloudMax
+	k72CloudPerService
 	k72BenchmarkMin
 	k72BenchmarkMax
 	k73PerProduct
@@ -90,6 +91,7 @@ var keySpecs = [numKeys]keySpec{
 	k71Uplift:             {"cap.7_1.manufacturing_uplift_bp", "生产制造环节改造比例上浮", kindBP},
 	k72CloudMin:           {"cap.7_2.cloud_min_fen", "上云上平台每家支持下限", kindFen},
 	k72CloudMax:           {"cap.7_2.cloud_max_fen", "上云上平台每家支持上限", kindFen},
+	k72CloudPerService:    {"cap.7_2.cloud_per_service_fen", "免申即享上云奖补每项云服务金额", kindFen},
 	k72BenchmarkMin:       {"cap.7_2.benchmark_min_fen", "平台创新应用标杆每个奖补下限", kindFen},
 	k72BenchmarkMax:       {"cap.7_2.benchmark_max_fen", "平台创新应用标杆每个奖补上限", kindFen},
 	k73PerProduct:         {"cap.7_3.per_product_fen", "每个“小快轻准”产品和服务奖励上限", kindFen},

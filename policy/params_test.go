@@ -28,6 +28,7 @@ func TestDefaultValues(t *testing.T) {
 		"cap.7_1.manufacturing_uplift_bp":  0,
 		"cap.7_2.cloud_min_fen":            1_000_000,  // 1万元
 		"cap.7_2.cloud_max_fen":            3_000_000,  // 3万元
+		"cap.7_2.cloud_per_service_fen":    1_000_000,  // 1万元 per cloud service (免申即享)
 		"cap.7_2.benchmark_min_fen":        5_000_000,  // 5万元
 		"cap.7_2.benchmark_max_fen":        20_000_000, // 20万元
 		"cap.7_3.per_product_fen":          5_000_000,

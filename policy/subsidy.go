@@ -17,6 +17,9 @@ type CapResult struct {
 	// procurement, local-fund work): then MaxFen is 0 and a finding says why.
 	HasCap bool
 	MaxFen int64
+	// MinFen is the floor of the standard where the measures set a range
+	// (第七条（二）: 1–3万元, 5–20万元); 0 elsewhere.
+	MinFen int64
 	// EligibleInvestmentFen is the approved retrofit investment (核定改造投入)
 	// of 第七条（一）: the eligible spending, or the reviewers' figure if lower.
 	EligibleInvestmentFen int64
@@ -56,7 +59,8 @@ func MaxSubsidy(v *Values, c *Claim) CapResult {
 	default:
 		r = LocalCap(c)
 	}
-	if r.HasCap && c.RequestedFen > 0 {
+	// A request under the floor of a range has already been refused (MaxFen 0).
+	if r.HasCap && c.RequestedFen > 0 && !(r.MinFen > 0 && r.MaxFen == 0) {
 		if c.RequestedFen > r.MaxFen {
 			f := Finding{Rule: ruleMaxSubsidy, Article: c.Category.Article()}
 			var buf [256]byte
@@ -267,8 +271,12 @@ func perItem(c *Claim, f Finding, what string, minFen, maxFen int64) (int64, []F
 			fs = append(fs, f.fail("第"+strconv.Itoa(i+1)+"个"+what+"“"+it.Name+"”申请"+Wan(it.RequestedFen)+
 				"，超过每个上限"+Wan(maxFen)+"，按"+Wan(maxFen)+"核定"))
 		case it.RequestedFen > 0 && it.RequestedFen < minFen:
-			amt = it.RequestedFen
-			fs = append(fs, f.pass("第"+strconv.Itoa(i+1)+"个"+what+"“"+it.Name+"”申请"+Wan(amt)+"，低于标准下限"+Wan(minFen)+"，按申请金额"))
+			// Below the standard's range (e.g. 5–20万元 per benchmark): the
+			// item cannot be awarded at that amount, and never more than
+			// was asked for, so it does not count.
+			amt = 0
+			fs = append(fs, f.fail("第"+strconv.Itoa(i+1)+"个"+what+"“"+it.Name+"”申请"+Wan(it.RequestedFen)+
+				"，低于每个"+Wan(minFen)+"至"+Wan(maxFen)+"的标准下限，不在奖补标准区间内，不予计入（"+f.Article+"）"))
 		case it.RequestedFen > 0:
 			amt = it.RequestedFen
 		}
@@ -279,19 +287,44 @@ func perItem(c *Claim, f Finding, what string, minFen, maxFen int64) (int64, []F
 
 // PlatformCap computes 第七条（二）: 1–3万元 for each enterprise adopting
 // cloud and platforms; 5–20万元 for each platform-innovation benchmark.
-// The lower ends are the standard's floor for an award, not a cap.
+// The lower ends are the floor of the standard: an award is never below
+// them, so a request below the floor cannot be awarded (the maximum is 0,
+// with a finding) and MinFen tells later steps (publicity) the lowest
+// amount they may propose.
 func PlatformCap(v *Values, c *Claim) CapResult {
 	f := Finding{Rule: rulePlatformCap, Article: "第七条（二）"}
 	if c.Subtype == SubtypeCloud {
 		lo, hi := v.n[k72CloudMin], v.n[k72CloudMax]
 		fs := []Finding{f.pass("每家上云上平台的企业支持" + Wan(lo) + "至" + Wan(hi) + "，最高" + Wan(hi) + "（第七条（二））")}
 		if c.RequestedFen > 0 && c.RequestedFen < lo {
-			fs = append(fs, f.pass("申请"+Wan(c.RequestedFen)+"，低于标准下限"+Wan(lo)+"，按申请金额"))
+			return CapResult{HasCap: true, MinFen: lo, Findings: append(fs, belowFloor(f, c.RequestedFen, lo, hi))}
 		}
-		return CapResult{HasCap: true, MaxFen: hi, Findings: fs}
+		return CapResult{HasCap: true, MinFen: lo, MaxFen: hi, Findings: fs}
 	}
-	sum, fs := perItem(c, f, "工业互联网平台创新应用标杆", v.n[k72BenchmarkMin], v.n[k72BenchmarkMax])
-	return CapResult{HasCap: true, MaxFen: sum, Findings: fs}
+	lo, hi := v.n[k72BenchmarkMin], v.n[k72BenchmarkMax]
+	if len(c.Items) == 0 && c.RequestedFen > 0 && c.RequestedFen < lo {
+		return CapResult{HasCap: true, MinFen: lo, Findings: []Finding{belowFloor(f, c.RequestedFen, lo, hi)}}
+	}
+	sum, fs := perItem(c, f, "工业互联网平台创新应用标杆", lo, hi)
+	counted := int64(1)
+	if len(c.Items) > 0 {
+		counted = 0
+		for _, it := range c.Items {
+			if it.RequestedFen == 0 || it.RequestedFen >= lo {
+				counted++
+			}
+		}
+	}
+	return CapResult{HasCap: true, MinFen: lo * counted, MaxFen: sum, Findings: fs}
+}
+
+// belowFloor is the finding of a request under the standard's range of
+// 第七条（二）.
+func belowFloor(f Finding, requested, lo, hi int64) Finding {
+	var buf [256]byte
+	t := text(buf[:0]).s("申请金额").wan(requested).s("低于标准下限").wan(lo).s("：第七条（二）的奖补标准为").wan(lo).s("至").wan(hi).
+		s("，不能按低于下限的金额奖补，本次最高奖补为0；如符合条件，应按标准区间申报（第七条（二））")
+	return f.fail(t.String())
 }
 
 // ProductCap computes 第七条（三）: at most 5万元 per 小快轻准 product or

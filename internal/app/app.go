@@ -22,6 +22,9 @@ type App struct {
 	// FilesDir is the data directory; attachments are stored under
 	// FilesDir/attachments by their SHA-256 (attachment.go).
 	FilesDir string
+	// Acceptances supplies accepted 第七条（一） projects to 免申即享 matching
+	// (matching.go); nil until the acceptance part provides them.
+	Acceptances AcceptanceSource
 
 	cal calendarCache
 

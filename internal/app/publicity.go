@@ -170,6 +170,8 @@ func addItem(ctx context.Context, tx *store.Tx, actor Actor, ap *dtfund.Applicat
 		return dtfund.FieldError("amount", "请填写拟支持金额（大于0）")
 	case res.HasCap && item.AmountFen > res.MaxSubsidyFen:
 		return dtfund.FieldError("amount", "拟支持金额不能超过资格复核判定的最高奖补额 %s 元", yuanText(res.MaxSubsidyFen))
+	case item.AmountFen < decisionFloor(ap): // 第七条（二）: 1–3万元, 5–20万元 (platform.go)
+		return floorMessage(decisionFloor(ap))
 	}
 	item.OrgName, item.ProjectTitle, item.Category = ap.OrgName, ap.Title, ap.CallCategory
 	if err := tx.AddPublicityItem(ctx, item); err != nil {

@@ -205,7 +205,8 @@ func decideAndStore(ctx context.Context, tx *store.Tx, ap *dtfund.Application, s
 			failedFindings(d))
 	}
 	if sig.Pass && d.HasCap && d.MaxSubsidyFen == 0 {
-		return nil, dtfund.FieldError("pass", "按现行规则重新判定，本次最高奖补额为0元（累计奖补已达上限，或没有可计入的投入），资格复核不能通过。请选择“不通过”并填写复核意见。")
+		return nil, dtfund.FieldError("pass", "按现行规则重新判定，本次最高奖补额为0元（%s），资格复核不能通过。请选择“不通过”并填写复核意见。",
+			failedFindings(d))
 	}
 	b, err := json.Marshal(d)
 	if err != nil {

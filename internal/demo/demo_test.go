@@ -61,10 +61,16 @@ func (s *seeded) inState(t *testing.T, state dtfund.AppState) []*dtfund.Applicat
 	return apps
 }
 
-// one returns the single application in state, failing unless exactly one.
+// one returns the single application in state that its applicant applied
+// for (a 免申即享 application may share the state), failing unless exactly one.
 func (s *seeded) one(t *testing.T, state dtfund.AppState) *dtfund.Application {
 	t.Helper()
-	apps := s.inState(t, state)
+	var apps []*dtfund.Application
+	for _, ap := range s.inState(t, state) {
+		if ap.Origin == dtfund.OriginApplied {
+			apps = append(apps, ap)
+		}
+	}
 	if len(apps) != 1 {
 		t.Fatalf("%d applications %s, want 1", len(apps), state)
 	}
@@ -87,6 +93,7 @@ func TestSeed(t *testing.T) {
 		t.Run("open calls", s.testOpenCalls)
 		t.Run("clock restored", s.testClock)
 		t.Run("audit chain", s.testAudit)
+		t.Run("免申即享", s.testMatching) // matching_test.go
 	})
 }
 

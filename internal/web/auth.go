@@ -87,7 +87,8 @@ var (
 var roleCapabilities = map[dtfund.Role][]capability{
 	dtfund.RoleApplicant: {
 		{"单位信息维护", "/profile/org", "第十二条、第十三条"}, {"申报批次与在线申报", "/calls", "第十四条（一）"},
-		{"我的申报", "/apps", "第十四条"}, capAwards, capNotices, capCalculator, {"绩效自评", "", "第六条（五）"},
+		{"我的申报", "/apps", "第十四条"}, {"免申即享（待确认的奖补）", "/matching/proposals", "第十五条"},
+		capAwards, capNotices, capCalculator, {"绩效自评", "", "第六条（五）"},
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
@@ -101,7 +102,8 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		capLetters, {"专家库", "/experts", "第十四条（三）"}, {"专家评审", "/panels", "第十四条（三）"},
 		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},
-		{"奖补撤销与追回", "/receivables", "第二十条"}, capOrgs, capAudit, {"监督检查", "", "第十七条"}, capStats,
+		{"奖补撤销与追回", "/receivables", "第二十条"}, {"免申即享匹配政策与推荐", "/matching/policies", "第十五条、第七条（二）"},
+		capOrgs, capAudit, {"监督检查", "", "第十七条"}, capStats,
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,

@@ -86,6 +86,7 @@ func TestSeed(t *testing.T) {
 		t.Run("open calls", s.testOpenCalls)
 		t.Run("clock restored", s.testClock)
 		t.Run("audit chain", s.testAudit)
+		t.Run("supervision", s.testSupervision)
 	})
 }
 

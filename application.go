@@ -51,6 +51,7 @@ const (
 	StatePublicityPassed AppState = "publicity_passed" // 公示期满无异议
 	StateApproved        AppState = "approved"         // 政府审批通过
 	StateWithdrawn       AppState = "withdrawn"        // 申报主体撤回
+	StateCancelled       AppState = "cancelled"        // 违规处理：取消申报资格（第二十条）
 )
 
 var stateLabels = map[AppState]string{
@@ -58,7 +59,7 @@ var stateLabels = map[AppState]string{
 	StateRecommended: "县区已推荐", StateExpertReview: "专家评审中", StateReviewed: "评审通过",
 	StateReviewFailed: "评审未通过", StateRechecked: "资格复核通过", StateRecheckFailed: "资格复核未通过",
 	StateInPublicity: "公示中", StateObjectionUpheld: "异议成立", StatePublicityPassed: "公示通过",
-	StateApproved: "已批准", StateWithdrawn: "已撤回",
+	StateApproved: "已批准", StateWithdrawn: "已撤回", StateCancelled: "已取消申报资格",
 }
 
 // Label is the Chinese name of the state.
@@ -82,7 +83,7 @@ func (s AppState) Terminal() bool {
 // AppAction is an action on an application.
 type AppAction string
 
-// The actions, each with the article of 第十四条 it carries out.
+// The actions, each with the article of 第十四条 (or 第二十条) it carries out.
 const (
 	ActSubmit          AppAction = "submit"           // 自主申报 （一）
 	ActWithdraw        AppAction = "withdraw"         // 撤回
@@ -98,6 +99,7 @@ const (
 	ActUpholdObjection AppAction = "uphold_objection" // 异议成立 （五）
 	ActClosePublicity  AppAction = "close_publicity"  // 公示期满 （五）
 	ActApprove         AppAction = "approve"          // 政府审批 （六）
+	ActCancel          AppAction = "cancel"           // 取消申报资格 （第二十条）
 )
 
 type transition struct {
@@ -148,17 +150,21 @@ var transitions = map[AppAction]transition{
 	ActUpholdObjection: {states(StateInPublicity), StateObjectionUpheld, roleSet(RoleCityMIIT), "异议成立，退出公示", "第十四条（五）"},
 	ActClosePublicity:  {states(StateInPublicity), StatePublicityPassed, roleSet(RoleCityMIIT), "公示期满无异议", "第十四条（五）"},
 	ActApprove:         {states(StatePublicityPassed), StateApproved, roleSet(RoleCityMIIT), "政府审批通过", "第十四条（六）"},
+	// A violation decision (违规处理决定) cancels the unit's applications
+	// that have not been approved yet (取消其申报资格). Only the decision
+	// takes it (app.DecideSanction), in the decision's own transaction.
+	ActCancel: {beforeApproval, StateCancelled, roleSet(RoleCityMIIT), "取消申报资格", "第二十条"},
 }
 
 // AppActions lists every action, in process order.
 var AppActions = []AppAction{ActSubmit, ActWithdraw, ActReturn, ActDecline, ActRecommend, ActStartReview,
 	ActPassReview, ActFailReview, ActRecheckPass, ActRecheckFail, ActPublish, ActUpholdObjection,
-	ActClosePublicity, ActApprove}
+	ActClosePublicity, ActApprove, ActCancel}
 
 // AppStates lists every state, in process order.
 var AppStates = []AppState{StateDraft, StateSubmitted, StateReturned, StateNotRecommended, StateRecommended,
 	StateExpertReview, StateReviewed, StateReviewFailed, StateRechecked, StateRecheckFailed, StateInPublicity,
-	StateObjectionUpheld, StatePublicityPassed, StateApproved, StateWithdrawn}
+	StateObjectionUpheld, StatePublicityPassed, StateApproved, StateWithdrawn, StateCancelled}
 
 // Label is the Chinese name of the action.
 func (a AppAction) Label() string { return transitions[a].label }

@@ -134,12 +134,12 @@ func legalMove(r *rand.Rand, s dtfund.AppState, a dtfund.AppAction, role dtfund.
 	if len(moves) == 0 {
 		return a, role
 	}
-	// Withdrawal is legal almost everywhere; taking it rarely lets walks
+	// Withdrawal and cancellation are legal almost everywhere; taking them rarely lets walks
 	// reach the end of the process.
 	if r.IntN(10) > 0 {
 		var forward []move
 		for _, m := range moves {
-			if m.a != dtfund.ActWithdraw {
+			if m.a != dtfund.ActWithdraw && m.a != dtfund.ActCancel {
 				forward = append(forward, m)
 			}
 		}

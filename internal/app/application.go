@@ -64,6 +64,9 @@ func (a *App) StartApplication(ctx context.Context, actor Actor, callID int64) (
 		if err := tx.LockOrganization(ctx, org.ID); err != nil {
 			return err
 		}
+		if err := refuseBanned(ctx, tx, org.ID); err != nil { // 第二十条：三年内不准参加有关项目申报
+			return err
+		}
 		number, state, err := tx.LiveApplication(ctx, call.ID, org.ID)
 		if err != nil {
 			return err

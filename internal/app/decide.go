@@ -12,12 +12,22 @@ import (
 )
 
 // Decide runs the rules of the measures on an application as the system
-// knows it now — the organisation's latest size facts and credit records,
-// the call's window and overrides, the applicant's declarations and
-// spending — and returns the decision with its findings. It reads through
-// the transaction so that the decision and the state change it justifies
-// see the same facts (submission, re-check).
+// knows it now — the organisation's latest size facts, credit records and
+// violation decisions, the call's window and overrides, the applicant's
+// declarations and spending — and returns the decision with its findings.
+// It reads through the transaction so that the decision and the state
+// change it justifies see the same facts (submission, re-check).
 func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Decision, error) {
+	in, err := policyInputTx(ctx, tx, app)
+	if err != nil {
+		return nil, err
+	}
+	return policy.Evaluate(nil, in), nil
+}
+
+// policyInputTx reads the facts the rules need through the transaction and
+// builds their input as of the transaction's date.
+func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Input, error) {
 	org, err := tx.Organization(ctx, app.OrgID)
 	if err != nil {
 		return nil, err
@@ -30,20 +40,23 @@ func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy
 	if err != nil {
 		return nil, err
 	}
-	in, err := PolicyInput(org, call, app, credits, calendar.DateOf(tx.Now()))
+	sanctions, err := tx.OrgSanctions(ctx, app.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	return policy.Evaluate(nil, in), nil
+	return PolicyInput(org, call, app, credits, sanctions, calendar.DateOf(tx.Now()))
 }
 
 // PolicyInput translates the stored facts into the rules' input. The JSON
 // document goes through policy.DecodeInput, so the rules see exactly what
 // `dtfund policy explain` would and the same validation applies.
-func PolicyInput(org *dtfund.Organization, call *dtfund.Call, app *dtfund.Application, credits []store.CreditRecord, asOf calendar.Date) (*policy.Input, error) {
+// Violation decisions (第二十条) enter as the applicant's sanctions, which
+// the rule of 第十一条（二） reads with the decision date.
+func PolicyInput(org *dtfund.Organization, call *dtfund.Call, app *dtfund.Application, credits []store.CreditRecord,
+	sanctions []*store.Sanction, asOf calendar.Date) (*policy.Input, error) {
 	doc := map[string]any{
 		"as_of":     asOf.String(),
-		"applicant": applicantFacts(org, app, credits),
+		"applicant": applicantFacts(org, app, credits, sanctions),
 		"claim":     claimFacts(call, app),
 	}
 	b, err := json.Marshal(doc)
@@ -57,7 +70,7 @@ func PolicyInput(org *dtfund.Organization, call *dtfund.Call, app *dtfund.Applic
 	return in, nil
 }
 
-func applicantFacts(org *dtfund.Organization, app *dtfund.Application, credits []store.CreditRecord) map[string]any {
+func applicantFacts(org *dtfund.Organization, app *dtfund.Application, credits []store.CreditRecord, sanctions []*store.Sanction) map[string]any {
 	role := "enterprise"
 	switch app.CallCategory {
 	case "7.3", "7.4":
@@ -90,7 +103,21 @@ func applicantFacts(org *dtfund.Organization, app *dtfund.Application, credits [
 	if len(recs) > 0 {
 		a["credit_records"] = recs
 	}
+	if len(sanctions) > 0 {
+		a["sanctions"] = sanctionFacts(sanctions)
+	}
 	return a
+}
+
+// sanctionFacts are the decisions as the rules read them: the decision date,
+// the article, and the document number as the reason (the facts may be
+// long; the number leads to them).
+func sanctionFacts(ss []*store.Sanction) []map[string]any {
+	out := make([]map[string]any, len(ss))
+	for i, s := range ss {
+		out[i] = map[string]any{"decided": s.DecidedOn, "article": s.Article, "reason": "处理决定书 " + s.DocNumber}
+	}
+	return out
 }
 
 func claimFacts(call *dtfund.Call, app *dtfund.Application) map[string]any {

@@ -100,7 +100,7 @@ func checkPlanItems(ctx context.Context, tx *store.Tx, items []store.PlanItem) e
 func awardStatusLabel(s string) string {
 	switch s {
 	case "suspended":
-		return "“暂停”"
+		return "“暂缓执行”（第十八条）"
 	case "revoked":
 		return "“已撤销”"
 	}

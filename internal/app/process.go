@@ -91,6 +91,11 @@ type Step struct {
 	// before the state changes; it may write the action's own data or
 	// refuse the action by returning an error (then nothing is written).
 	Before func(ctx context.Context, tx *store.Tx, app *dtfund.Application, to dtfund.AppState) error
+
+	// sanctionID is the violation decision a cancellation (ActCancel)
+	// carries out: only DecideSanction sets it, in the decision's
+	// transaction (第二十条).
+	sanctionID int64
 }
 
 // Act performs a step: checks the actor's role and jurisdiction and the
@@ -168,6 +173,9 @@ func (a *App) step(ctx context.Context, tx *store.Tx, actor Actor, app *dtfund.A
 	}
 	if err := firstReviewer(actor, app, s.Action); err != nil {
 		return err
+	}
+	if s.Action == dtfund.ActCancel && s.sanctionID == 0 {
+		return dtfund.Errorf(dtfund.EFORBIDDEN, "取消申报资格须依据违规处理决定（第二十条），请在“违规处理”中作出处理决定")
 	}
 	if s.Before != nil {
 		if err := s.Before(ctx, tx, app, to); err != nil {

@@ -87,6 +87,9 @@ func expected(from dtfund.AppState, action dtfund.AppAction, actor app.Actor, a 
 	if err != nil {
 		return from, false
 	}
+	if action == dtfund.ActCancel {
+		return from, false // only a violation decision cancels (app.DecideSanction)
+	}
 	firstReview := action == dtfund.ActReturn || action == dtfund.ActDecline || action == dtfund.ActRecommend
 	if firstReview && u.Role == dtfund.RoleCityMIIT && a.DistrictCode != "" {
 		return from, false

@@ -54,35 +54,51 @@ func (a *App) RevokeAward(ctx context.Context, actor Actor, in RevokeInput) (*st
 	}
 	var rev *store.Revocation
 	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
-		f, err := tx.AwardFacts(ctx, in.AwardID)
-		if err != nil {
-			return err
-		}
-		if f.Status == "revoked" {
-			return dtfund.Errorf(dtfund.ECONFLICT, "该奖补已撤销")
-		}
-		rev, err = revokePostings(ctx, tx, actor, f)
-		if err != nil {
-			return err
-		}
-		rev.Reason, rev.Article, rev.DueDate, rev.RevokedBy = in.Reason, in.Article, in.DueDate, actorID(actor)
-		if err := tx.CreateRevocation(ctx, rev); err != nil {
-			return err
-		}
-		if err := tx.SetAwardStatus(ctx, f.ID, "revoked"); err != nil {
-			return err
-		}
-		if err := tx.Notify(ctx, store.Notification{OrgID: f.OrgID, Subject: "奖补已撤销",
-			Body: "依据" + in.Article + "，您的奖补已撤销：" + in.Reason + "。已拨付的 " + yuanText(rev.ReceivableFen) + " 元须于 " + in.DueDate + " 前退回。"}); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor.audit("award.revoke", "award", strconv.FormatInt(f.ID, 10)), nil, rev)
+		var err error
+		rev, err = revokeTx(ctx, tx, actor, in)
+		return err
 	})
 	return rev, err
 }
 
+// revokeTx revokes an award inside the caller's transaction: the ledger
+// posting, the revocation record, the award's status, the notification and
+// the audit record. The caller has checked the actor's authority and the
+// input (RevokeAward; a stop under 第十八条 and a violation decision under
+// 第二十条 revoke in their own transactions).
+func revokeTx(ctx context.Context, tx *store.Tx, actor Actor, in RevokeInput) (*store.Revocation, error) {
+	f, err := tx.AwardFacts(ctx, in.AwardID)
+	if err != nil {
+		return nil, err
+	}
+	if f.Status == "revoked" {
+		return nil, dtfund.Errorf(dtfund.ECONFLICT, "该奖补已撤销")
+	}
+	rev, err := revokePostings(ctx, tx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	rev.Reason, rev.Article, rev.DueDate, rev.RevokedBy = in.Reason, in.Article, in.DueDate, actorID(actor)
+	if err := tx.CreateRevocation(ctx, rev); err != nil {
+		return nil, err
+	}
+	if err := tx.SetAwardStatus(ctx, f.ID, "revoked"); err != nil {
+		return nil, err
+	}
+	if err := endCasesOnRevoke(ctx, tx, actor, f.ID, in); err != nil {
+		return nil, err
+	}
+	if err := tx.Notify(ctx, store.Notification{OrgID: f.OrgID, Subject: "奖补已撤销",
+		Body: "依据" + in.Article + "，您的奖补已撤销：" + in.Reason + "。已拨付的 " + yuanText(rev.ReceivableFen) + " 元须于 " + in.DueDate + " 前退回。"}); err != nil {
+		return nil, err
+	}
+	return rev, tx.Audit(ctx, actor.audit("award.revoke", "award", strconv.FormatInt(f.ID, 10)), nil, rev)
+}
+
 // revokePostings posts the revocation's one ledger transaction and moves the
 // award's instructions: pending ones are cancelled, those in transit recalled.
+// Money frozen by a suspension (暂缓, 第十八条) goes back to the line with the
+// unpaid commitment.
 func revokePostings(ctx context.Context, tx *store.Tx, actor Actor, f *store.AwardFacts) (*store.Revocation, error) {
 	rev := &store.Revocation{AwardID: f.ID, LineCode: f.LineCode}
 	unpaid, err := tx.Balance(ctx, store.CommitmentAccount(f.ID))
@@ -97,11 +113,18 @@ func revokePostings(ctx context.Context, tx *store.Tx, actor Actor, f *store.Awa
 	if err != nil {
 		return nil, err
 	}
+	frozen, err := tx.Balance(ctx, store.FrozenAccount(f.ID))
+	if err != nil {
+		return nil, err
+	}
 	var ps []store.Posting
 	if unpaid > 0 {
 		ps = append(ps, store.Posting{Account: store.CommitmentAccount(f.ID), AmountFen: -unpaid})
 	}
-	back := unpaid
+	if frozen > 0 {
+		ps = append(ps, store.Posting{Account: store.FrozenAccount(f.ID), AmountFen: -frozen})
+	}
+	back := unpaid + frozen
 	for d, amt := range transit {
 		ps, back = append(ps, store.Posting{Account: store.TransitAccount(d), AmountFen: -amt}), back+amt
 	}

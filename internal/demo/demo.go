@@ -215,10 +215,10 @@ func demoAccounts(year int) []demoAccount {
 		applicant("qiye2", "王芳（企业）", "长春光华微电子有限公司", fmt.Sprintf("长春光华微电子有限公司（高新区，电子元器件，微型）。可申报：第七条（二）上云上平台；另有%d年批次未提交的草稿", year)),
 		applicant("qiming", "钱宇（服务商）", "长春启明数字科技有限公司", "长春启明数字科技有限公司（高新区，数字化服务商）。可申报：第七条（三）“小快轻准”产品、第七条（四）优秀服务商"),
 		applicant("fuwushang", "赵强（服务商）", "北京智造云科技有限公司", "北京智造云科技有限公司（注册地北京，服务商）。可申报：第七条（三）（四），无属地县区，由市工信局初审"),
-		applicant("lianzhu", "孟凯（链主企业）", "长春旭阳汽车饰件有限公司", fmt.Sprintf("长春旭阳汽车饰件有限公司（汽开区，汽车内饰链主企业）。可申报：第七条（五）“链式”转型；%d年批次已获批奖补（中央资金）", year)),
+		applicant("lianzhu", "孟凯（链主企业）", "长春旭阳汽车饰件有限公司", fmt.Sprintf("长春旭阳汽车饰件有限公司（汽开区，汽车内饰链主企业）。可申报：第七条（五）“链式”转型；%d年批次已获批奖补（中央资金），因偏离绩效目标被汽开区暂缓执行（第十八条）", year)),
 		applicant("yanjiu", "宋洁（研究中心）", "长春市工业和信息化发展研究中心", "长春市工业和信息化发展研究中心（南关区，事业单位）。可申报：第七条（六）政府采购服务"),
 		applicant("daqiye", "高远（大型企业）", "长春金赛基因药业有限公司", "长春金赛基因药业有限公司（高新区，生物药品，大型企业）。可申报：地方配套资金（第八条）"),
-		official("qixian", "孙伟（汽开区工信）", dtfund.RoleDistrictMIIT, "220174", "长春汽车经济技术开发区：初审 qiye、lianzhu 的申报"),
+		official("qixian", "孙伟（汽开区工信）", dtfund.RoleDistrictMIIT, "220174", "长春汽车经济技术开发区：初审 qiye、lianzhu 的申报；过程监督（一项整改逾期）"),
 		official("gaoxin", "周敏（高新区工信）", dtfund.RoleDistrictMIIT, "220173", "长春高新技术产业开发区：初审 qiye2、qiming、daqiye 的申报"),
 		official("lvyuan", "钱涛（绿园区工信）", dtfund.RoleDistrictMIIT, "220106", "绿园区：初审历史批次中绿园区企业的申报"),
 		official("nanguan", "何平（南关区工信）", dtfund.RoleDistrictMIIT, "220102", "南关区：初审 yanjiu 的申报"),
@@ -231,7 +231,7 @@ func demoAccounts(year int) []demoAccount {
 		out = append(out, official(e.username, e.display, dtfund.RoleExpert, "", e.field+"，"+e.affiliation))
 	}
 	out = append(out,
-		official("hecha", "褚会计师（第三方机构）", dtfund.RoleInspector, "", "第三方核查机构"),
+		official("hecha", "褚会计师（第三方机构）", dtfund.RoleInspector, "", "第三方核查机构：核查任务（第十七条）"),
 		official("admin", "系统管理员", dtfund.RoleAdmin, "", ""))
 	for _, p := range historyPlans {
 		if p.contact == "" {

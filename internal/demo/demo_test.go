@@ -94,6 +94,7 @@ func TestSeed(t *testing.T) {
 		t.Run("clock restored", s.testClock)
 		t.Run("audit chain", s.testAudit)
 		t.Run("免申即享", s.testMatching) // matching_test.go
+		t.Run("supervision", s.testSupervision)
 	})
 }
 

@@ -101,9 +101,15 @@ var historyPlans = []histPlan{
 		start: 74, submit: 74, title: "汽车内饰件柔性生产线数字化改造", scores: [3]int{88, 85, 90}, providers: []string{qiming},
 		desc:  "内饰件注塑、包覆柔性生产线数字化改造，建设MES和设备远程运维系统，带动上游12家配套企业上云。",
 		items: []spendItem{{"software", qiming, "MES及设备远程运维系统", 420000}, {"data_equipment", "长春智联自动化有限公司", "注塑机联网及视觉检测终端", 180000}, {"consulting", platfm, "数字化转型诊断咨询", 60000}}},
-	{user: "zhongche", contact: "曹阳（中车轨道装备）", org: "长春中车轨道装备制造有限公司", district: "绿园区", story: "已批准，奖补（地方配套资金，大型企业）",
+	{user: "zhongche", contact: "曹阳（中车轨道装备）", org: "长春中车轨道装备制造有限公司", district: "绿园区", story: "已批准，奖补（地方配套资金，大型企业）；后经核查认定违规，奖补撤销追回、三年内不准申报（第二十条）",
 		local: true, start: 71, submit: 69, title: "轨道车辆转向架智能制造数字化车间建设", scores: [3]int{83, 86, 84}, requestedYuan: 600000,
 		desc: "大型企业转向架车间数字化：焊接、机加工、装配全流程数据贯通，建设数字孪生车间。项目总投资1860万元，申请地方配套资金60万元。"},
+	// 中车's second application, still waiting for the district when the
+	// violation decision of supervision.go cancels it (第二十条).
+	{user: "zhongche2", contact: "刘洋（中车轨道装备·设备部）", org: "长春中车轨道装备制造有限公司", district: "绿园区",
+		story: "已申报后因违规被取消申报资格（第二十条处理决定，三年内不准申报）", start: 63, submit: 58,
+		title: "转向架焊接机器人数据采集与质量追溯改造", desc: "焊接机器人加装数据采集终端，建设焊缝质量追溯系统。",
+		items: []spendItem{{"software", qiming, "焊缝质量追溯系统", 260000}, {"data_equipment", "长春智联自动化有限公司", "焊接数据采集终端", 90000}}},
 	{user: "jiguang", contact: "田甜（吉光电子）", org: "长春吉光电子有限公司", district: "高新区", story: "申报主体已撤回",
 		start: 72, submit: 70, title: "电子元件包装线条码追溯改造",
 		desc:  "包装线加装条码打印和扫码设备，实现成品批次追溯。",

@@ -9,16 +9,18 @@ import (
 	"dtfund/internal/store"
 )
 
-// The demo payments (第六条（一）–（四）, 第二十条): after the history,
-// 市工信局 proposes a fund-use plan paying every approved award in full,
-// 市财政局 approves it and issues the batch, the district finance bureaus
-// that have a demo account confirm receipt and pay with bank references
-// (others' money stays in transit, waiting), and one paid award is revoked
-// and partly repaid — so every page of the money work has something to
-// show and /reports/reconcile balances. All of it happens on the last
-// working day before today, after the history's last step.
+// The demo payments (第六条（一）–（四）): after the history, 市工信局
+// proposes a fund-use plan paying the approved awards — the local-fund
+// award in full, the retrofit award (第七条（一）) a first 80%, the rest
+// waiting for acceptance — 市财政局 approves it and issues the batch, and
+// the district finance bureaus that have a demo account confirm receipt and
+// pay with bank references (others' money stays in transit, waiting), so
+// every page of the money work has something to show and
+// /reports/reconcile balances. All of it happens on the last working day
+// before today, after the history's last step. The revocation and recovery
+// of an award (第二十条) follow from a violation decision (supervision.go).
 
-// payments seeds the plan, the batch, the payouts and one recovery.
+// payments seeds the plan, the batch and the payouts.
 func (s *seeder) payments() error {
 	awards, _, _, err := s.a.DB.FindAwards(s.ctx, store.AwardFilter{Page: store.Page{Limit: 200}})
 	if err != nil || len(awards) == 0 {
@@ -33,7 +35,6 @@ func (s *seeder) payments() error {
 	}{
 		{"16:30", func() error { return s.payPlan(awards) }},
 		{"17:10", s.payDistricts},
-		{"17:40", s.payRecovery},
 	}
 	for _, st := range steps {
 		s.set(s.moment(1, st.at))
@@ -49,6 +50,9 @@ func (s *seeder) payPlan(awards []*store.Award) error {
 	items := make([]store.PlanItem, len(awards))
 	for i, aw := range awards {
 		items[i] = store.PlanItem{AwardID: aw.ID, AmountFen: aw.AmountFen}
+		if aw.Category == "7.1" { // a first installment; the rest waits for acceptance
+			items[i].AmountFen = aw.AmountFen * 8 / 10 / 100 * 100
+		}
 	}
 	year := s.day(1).Year
 	p, err := s.a.ProposePlan(s.ctx, s.actor("shigongxin"), app.PlanInput{Year: year,
@@ -97,35 +101,6 @@ func (s *seeder) payDistricts() error {
 		}
 	}
 	return nil
-}
-
-// payRecovery revokes the last award paid out to its recipient (not the
-// chain leader's, which the account notes present as awarded) and records
-// a first repayment of a third of it.
-func (s *seeder) payRecovery() error {
-	keep := s.users["lianzhu"]
-	var target *store.Instruction
-	ins, _, _, err := s.a.DB.FindInstructions(s.ctx, store.InstructionFilter{State: store.InstrPaidOut, Page: store.Page{Limit: 200}})
-	if err != nil {
-		return err
-	}
-	for _, in := range ins {
-		if keep == nil || in.OrgID != keep.OrgID {
-			target = in
-		}
-	}
-	if target == nil {
-		return fmt.Errorf("no paid award to revoke")
-	}
-	due := s.today.AddDays(60).String()
-	if _, err := s.a.RevokeAward(s.ctx, s.actor("shigongxin"), app.RevokeInput{AwardID: target.AwardID,
-		Reason: "项目验收核查发现部分软件采购发票与实际交付不符，不再符合支持条件", Article: "第二十条", DueDate: due}); err != nil {
-		return err
-	}
-	_, err = s.a.RecordRepayment(s.ctx, s.actor("shicaizheng"), app.RepayInput{AwardID: target.AwardID,
-		AmountFen: target.AmountFen / 3 / 100 * 100, PaidOn: s.day(1).String(), BankRef: fmt.Sprintf("ICBC%s880001", s.day(1).String()[:4]),
-		IdempotencyKey: "demo-repay-1"})
-	return err
 }
 
 // districtFinance gives every district with an award a finance bureau

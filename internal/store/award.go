@@ -31,6 +31,7 @@ type Award struct {
 	FundSource    string // central | local
 	ApprovalID    int64
 	CreatedAt     time.Time
+	Status        string // active | suspended (暂缓, 第十八条) | revoked (第二十条)
 
 	// Filled by queries.
 	AppNumber    string
@@ -103,7 +104,7 @@ func (tx *Tx) CreateAward(ctx context.Context, aw *Award) error {
 	if err != nil {
 		return normalize(err)
 	}
-	aw.ID, aw.CreatedAt = id, tx.now
+	aw.ID, aw.CreatedAt, aw.Status = id, tx.now, "active"
 	return nil
 }
 
@@ -112,11 +113,12 @@ type AwardFilter struct {
 	OrgID        int64
 	DistrictCode string
 	BatchID      int64
+	ID           int64 // one award
 	Page         Page
 }
 
 const awardColumns = `w.id, w.application_id, w.org_id, w.category, w.amount_fen, w.fund_source, w.approval_id, w.created_at,
- a.number, a.title, o.name, COALESCE(d.name, ''), p.doc_number, p.doc_date`
+ a.number, a.title, o.name, COALESCE(d.name, ''), p.doc_number, p.doc_date, w.status`
 
 const awardFrom = ` FROM awards w JOIN applications a ON a.id = w.application_id JOIN organizations o ON o.id = w.org_id
  JOIN approvals p ON p.id = w.approval_id LEFT JOIN districts d ON d.code = a.district_code`
@@ -133,6 +135,9 @@ func awardWhere(f AwardFilter) (string, []any) {
 	if f.BatchID != 0 {
 		conds, args = append(conds, "p.batch_id = ?"), append(args, f.BatchID)
 	}
+	if f.ID != 0 {
+		conds, args = append(conds, "w.id = ?"), append(args, f.ID)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -143,7 +148,7 @@ func scanAward(sc interface{ Scan(...any) error }) (*Award, error) {
 	var w Award
 	var at string
 	if err := sc.Scan(&w.ID, &w.ApplicationID, &w.OrgID, &w.Category, &w.AmountFen, &w.FundSource, &w.ApprovalID, &at,
-		&w.AppNumber, &w.ProjectTitle, &w.OrgName, &w.DistrictName, &w.DocNumber, &w.DocDate); err != nil {
+		&w.AppNumber, &w.ProjectTitle, &w.OrgName, &w.DistrictName, &w.DocNumber, &w.DocDate, &w.Status); err != nil {
 		return nil, err
 	}
 	w.CreatedAt = parseTime(at)

@@ -160,11 +160,11 @@ func (tx *Tx) CallApplicationCount(ctx context.Context, callID int64) (int, erro
 }
 
 // LiveApplication returns the number and state of the organisation's live
-// application under the call — any but a withdrawn or not recommended one —
-// or "" when there is none.
+// application under the call — any but a withdrawn, not recommended or
+// cancelled (第二十条) one — or "" when there is none.
 func (tx *Tx) LiveApplication(ctx context.Context, callID, orgID int64) (number string, state dtfund.AppState, err error) {
-	err = tx.queryRow(ctx, `SELECT number, state FROM applications WHERE call_id = ? AND org_id = ? AND state NOT IN (?, ?)
- ORDER BY id LIMIT 1`, callID, orgID, dtfund.StateWithdrawn, dtfund.StateNotRecommended).Scan(&number, &state)
+	err = tx.queryRow(ctx, `SELECT number, state FROM applications WHERE call_id = ? AND org_id = ? AND state NOT IN (?, ?, ?)
+ ORDER BY id LIMIT 1`, callID, orgID, dtfund.StateWithdrawn, dtfund.StateNotRecommended, dtfund.StateCancelled).Scan(&number, &state)
 	if err != nil && normalizedNotFound(err) {
 		return "", "", nil
 	}

@@ -82,6 +82,8 @@ var (
 	capAudit      = capability{"审计日志", "/admin/audit", ""}
 	capNotices    = capability{"消息通知", "/notifications", ""}
 	capStats      = capability{"统计分析", "/stats", "第六条、第十六条"}
+	// capCreditImport is the bulk entry of credit records (CSV, Excel).
+	capCreditImport = capability{"信用记录导入", "/credit/import", "第十一条、第十三条"}
 )
 
 var roleCapabilities = map[dtfund.Role][]capability{
@@ -92,7 +94,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
-		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "", "第十八条"}, capStats,
+		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "/supervision", "第十八条"}, capStats,
 	},
 	dtfund.RoleDistrictFinance: {
 		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capStats,
@@ -103,17 +105,19 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},
 		{"奖补撤销与追回", "/receivables", "第二十条"}, {"免申即享匹配政策与推荐", "/matching/policies", "第十五条、第七条（二）"},
-		capOrgs, capAudit, {"监督检查", "", "第十七条"}, capStats,
+		capOrgs, capAudit, {"监督检查", "/inspections", "第十七条"}, {"过程监督", "/supervision", "第十八条"}, {"违规处理", "/sanctions", "第二十条"},
+		capCreditImport, capStats,
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
 		{"预算下达", "", "第六条（二）"}, {"资金拨付", "/payments", "第六条（二）"}, {"追回登记", "/receivables", "第二十条"},
-		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"}, capStats,
+		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"},
+		{"监督检查", "/inspections", "第十七条"}, {"过程监督（查阅）", "/supervision", "第十八条"}, capCreditImport, capStats,
 	},
 	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
-	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats},
+	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "/inspections/tasks", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats},
 	dtfund.RoleAdmin: {
-		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capStats,
+		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capCreditImport, capStats,
 		{"数字化水平评测指标", "/admin/assessment-indicators", "第十九条"},
 	},
 }

@@ -157,7 +157,7 @@ func (s *Server) renderCallDetail(w http.ResponseWriter, r *http.Request, id int
 
 func hasLive(apps []*dtfund.Application) bool {
 	for _, a := range apps {
-		if a.State != dtfund.StateWithdrawn && a.State != dtfund.StateNotRecommended {
+		if a.State != dtfund.StateWithdrawn && a.State != dtfund.StateNotRecommended && a.State != dtfund.StateCancelled {
 			return true
 		}
 	}

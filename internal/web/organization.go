@@ -164,5 +164,13 @@ func (s *Server) orgDetail(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "org_detail", s.newView(r, o.Name, map[string]any{"Org": o}))
+	data := map[string]any{"Org": o}
+	for _, extra := range orgDetailExtras {
+		extra(s, r, o, data)
+	}
+	s.render(w, r, "org_detail", s.newView(r, o.Name, data))
 }
+
+// orgDetailExtras add the parts of the organisation page that other parts
+// provide (bans under 第二十条, …); each registers from an init function.
+var orgDetailExtras []func(s *Server, r *http.Request, o *dtfund.Organization, data map[string]any)

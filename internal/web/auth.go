@@ -90,17 +90,17 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
-		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "", "第十八条"},
+		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "", "第十八条"}, capImports,
 	},
 	dtfund.RoleDistrictFinance: {
-		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"},
+		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capImports,
 	},
 	dtfund.RoleCityMIIT: {
 		{"申报批次管理", "/calls", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
 		capLetters, {"专家库", "/experts", "第十四条（三）"}, {"专家评审", "/panels", "第十四条（三）"},
 		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},
-		{"奖补撤销与追回", "/receivables", "第二十条"}, capOrgs, capAudit, {"监督检查", "", "第十七条"},
+		{"奖补撤销与追回", "/receivables", "第二十条"}, capOrgs, capAudit, {"监督检查", "", "第十七条"}, capImports,
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
@@ -110,7 +110,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
 	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}},
 	dtfund.RoleAdmin: {
-		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit,
+		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capImports,
 	},
 }
 

@@ -86,7 +86,7 @@ func parseRecord(rec []string, line int) (Override, error) {
 	if err != nil {
 		return Override{}, fmt.Errorf("节假日安排第%d行：%w", line, err)
 	}
-	working, ok := parseWorking(rec[1])
+	working, ok := ParseWorking(rec[1])
 	if !ok {
 		return Override{}, fmt.Errorf(
 			"节假日安排第%d行：「%s」无法识别，第2列应为 工作日、休息日、true、false、1 或 0", line, rec[1])
@@ -101,7 +101,10 @@ func parseRecord(rec []string, line int) (Override, error) {
 	return o, nil
 }
 
-func parseWorking(s string) (working, ok bool) {
+// ParseWorking reads the working flag of a schedule line: 工作日, true or 1
+// for a working day, 休息日, false or 0 for a day off (case insensitive, since
+// Excel upper-cases TRUE/FALSE).
+func ParseWorking(s string) (working, ok bool) {
 	switch {
 	case s == "工作日" || s == "1" || strings.EqualFold(s, "true"):
 		return true, true

@@ -94,6 +94,15 @@ func (a *App) saveOrganization(ctx context.Context, actor Actor, o *dtfund.Organ
 // a county-level unit: an organisation registered in Changchun (region code
 // 2201xx) must name its 属地 unit, one registered elsewhere must not.
 func (a *App) validateOrgDistrict(ctx context.Context, o *dtfund.Organization) error {
+	return orgDistrictRules(o, func(code string) bool {
+		_, err := a.DB.District(ctx, code)
+		return err == nil
+	})
+}
+
+// orgDistrictRules are validateOrgDistrict's rules with the district lookup
+// given (an import checks thousands of organisations against one list).
+func orgDistrictRules(o *dtfund.Organization, districtExists func(code string) bool) error {
 	var v dtfund.ValidationErrors
 	if err := dtfund.ValidateOrganization(o); err != nil {
 		v = append(v, err.(dtfund.ValidationErrors)...)
@@ -104,10 +113,8 @@ func (a *App) validateOrgDistrict(ctx context.Context, o *dtfund.Organization) e
 		v.Add("district_code", "注册地在长春市的单位须选择属地县（市）区、开发区")
 	case !inChangchun && o.DistrictCode != "":
 		v.Add("district_code", "注册地不在长春市的单位无需选择属地县（市）区、开发区")
-	case o.DistrictCode != "":
-		if _, err := a.DB.District(ctx, o.DistrictCode); err != nil {
-			v.Add("district_code", "属地代码 %s 不存在", o.DistrictCode)
-		}
+	case o.DistrictCode != "" && !districtExists(o.DistrictCode):
+		v.Add("district_code", "属地代码 %s 不存在", o.DistrictCode)
 	}
 	return v.Err()
 }

@@ -1,20 +1,17 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"dtfund"
 	"dtfund/internal/store"
 )
 
-// Money views (第六条, 第二十条): budget execution, a recipient's ledger, the
-// Excel payment list of a batch, and the reconciliation of the books.
+// Money views (第六条, 第二十条): budget execution, a recipient's ledger and
+// the reconciliation of the books (the Excel payment list is in exports.go).
 
 // ExecRow is one group of the budget execution report.
 type ExecRow struct {
@@ -256,62 +253,6 @@ func (a *App) RecipientLedger(ctx context.Context, actor Actor, orgID int64, pag
 	}
 	l.Revocations, _, err = a.DB.FindRevocations(ctx, store.ReceivableFilter{OrgID: orgID, Page: store.Page{Limit: 200}})
 	return l, err
-}
-
-// batchHeaders are the Excel columns of a payment list.
-var batchHeaders = []struct {
-	title string
-	width float64
-}{{"序号", 6}, {"申报编号", 18}, {"受款单位", 32}, {"统一社会信用代码", 22}, {"属地", 14}, {"支持类别", 26},
-	{"项目名称", 32}, {"拨付金额（元）", 16}, {"状态", 12}, {"银行流水号", 22}}
-
-// BatchExcel writes a batch's payment list as an Excel workbook: Chinese
-// headers, amounts in 元 with two decimals, a frozen header row and a total.
-func (a *App) BatchExcel(ctx context.Context, actor Actor, batchID int64) ([]byte, error) {
-	b, err := a.PaymentBatch(ctx, actor, batchID)
-	if err != nil {
-		return nil, err
-	}
-	ins, _, sum, err := a.DB.FindInstructions(ctx, store.InstructionFilter{BatchID: batchID, Page: store.Page{Limit: -1}})
-	if err != nil {
-		return nil, err
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sh := "拨付清单"
-	if err := f.SetSheetName("Sheet1", sh); err != nil {
-		return nil, err
-	}
-	money, err := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
-	if err != nil {
-		return nil, err
-	}
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}})
-	for i, h := range batchHeaders {
-		col, _ := excelize.ColumnNumberToName(i + 1)
-		_ = f.SetCellValue(sh, col+"1", h.title)
-		_ = f.SetColWidth(sh, col, col, h.width)
-	}
-	_ = f.SetCellStyle(sh, "A1", "J1", head)
-	for i, in := range ins {
-		row := strconv.Itoa(i + 2)
-		vals := []any{i + 1, in.AppNumber, in.OrgName, in.USCC, orDash(in.DistrictName), dtfund.CategoryLabel(in.Category), in.ProjectTitle,
-			float64(in.AmountFen) / 100, InstrStateLabel(in.State), in.BankRef}
-		if err := f.SetSheetRow(sh, "A"+row, &vals); err != nil {
-			return nil, err
-		}
-	}
-	last := strconv.Itoa(len(ins) + 2)
-	_ = f.SetCellValue(sh, "G"+last, "合计")
-	_ = f.SetCellValue(sh, "H"+last, float64(sum)/100)
-	_ = f.SetCellStyle(sh, "H2", "H"+last, money)
-	_ = f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	_ = f.SetDocProps(&excelize.DocProperties{Title: b.Title + " 拨付清单", Creator: "dtfund"})
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 func orDash(s string) string {

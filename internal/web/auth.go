@@ -94,10 +94,10 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
-		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "/supervision", "第十八条"}, capStats,
+		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "/supervision", "第十八条"}, capStats, capImports,
 	},
 	dtfund.RoleDistrictFinance: {
-		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capStats,
+		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capStats, capImports,
 	},
 	dtfund.RoleCityMIIT: {
 		{"申报批次管理", "/calls", "第六条（一）"}, {"通知公告", "/announcements", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
@@ -106,7 +106,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},
 		{"奖补撤销与追回", "/receivables", "第二十条"}, {"免申即享匹配政策与推荐", "/matching/policies", "第十五条、第七条（二）"},
 		capOrgs, capAudit, {"监督检查", "/inspections", "第十七条"}, {"过程监督", "/supervision", "第十八条"}, {"违规处理", "/sanctions", "第二十条"},
-		capCreditImport, capStats,
+		capCreditImport, capStats, capImports,
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
@@ -117,7 +117,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
 	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "/inspections/tasks", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats},
 	dtfund.RoleAdmin: {
-		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capCreditImport, capStats,
+		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capCreditImport, capStats, capImports,
 		{"数字化水平评测指标", "/admin/assessment-indicators", "第十九条"},
 	},
 }

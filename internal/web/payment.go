@@ -34,6 +34,7 @@ func (s *Server) paymentRoutes() []Route {
 		{"POST", "/payments/batches/{id}/issue", finance, s.batchIssue},
 		{"GET", "/payments/batches/{id}/export.xlsx", viewers, s.batchExport},
 		{"GET", "/payments/district", district, s.districtPayments},
+		{"GET", "/payments/district/export.xlsx", district, s.districtLedgerExport},
 		{"POST", "/payments/instructions/{id}/receipt", district, s.instrReceipt},
 		{"POST", "/payments/instructions/{id}/payout", district, s.instrPayout},
 
@@ -44,6 +45,7 @@ func (s *Server) paymentRoutes() []Route {
 		{"POST", "/receivables/{id}/repayments", finance, s.repaymentSubmit},
 
 		{"GET", "/reports/execution", viewers, s.reportExecution},
+		{"GET", "/reports/execution/export.xlsx", viewers, s.executionExport},
 		{"GET", "/reports/reconcile", viewers, s.reportReconcile},
 		{"GET", "/ledger/recipients/{id}", roles(dtfund.RoleApplicant, dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinance,
 			dtfund.RoleCityMIIT, dtfund.RoleCityFinance, dtfund.RoleInspector, dtfund.RoleAdmin), s.recipientLedger},
@@ -318,12 +320,7 @@ func (s *Server) batchExport(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	name := "拨付清单-批次" + strconv.FormatInt(id, 10) + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="payment-batch-`+strconv.FormatInt(id, 10)+
-		`.xlsx"; filename*=UTF-8''`+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(b)
+	sendWorkbook(w, "payment-batch-"+strconv.FormatInt(id, 10)+".xlsx", "拨付清单-批次"+strconv.FormatInt(id, 10)+".xlsx", b)
 }
 
 // districtPayments is the district finance bureau's page: its district's

@@ -38,6 +38,7 @@ func (s *Server) publicityRoutes() []Route {
 		{"GET", "/publicity", city, s.publicityList},
 		{"POST", "/publicity", city, s.publicityCreate},
 		{"GET", "/publicity/{id}", city, s.publicityBatch},
+		{"GET", "/publicity/{id}/export.xlsx", city, s.publicityExport},
 		{"GET", "/publicity/{id}/candidates", city, s.publicityCandidates},
 		{"POST", "/publicity/{id}/items", city, s.publicityAddItem},
 		{"POST", "/publicity/{id}/close", city, s.publicityClose},
@@ -53,6 +54,7 @@ func (s *Server) publicityRoutes() []Route {
 
 		{"GET", "/public/publicity", public, s.publicPublicity},
 		{"GET", "/public/publicity/{id}", public, s.publicBatch},
+		{"GET", "/public/publicity/{id}/export.xlsx", public, s.publicPublicityExport},
 		{"POST", "/public/publicity/{id}/objections", Access{Public: true, MaxBody: limit}, s.publicObject},
 	}
 }

@@ -63,7 +63,7 @@ func (s *Server) routeTable() []Route {
 	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes(),
 		s.budgetRoutes(), s.paymentRoutes(),
 		s.projectRoutes(), s.assessmentRoutes(), s.supervisionRoutes(),
-		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes(), s.workbenchRoutes()} {
+		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes(), s.workbenchRoutes(), s.importRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes
@@ -85,6 +85,7 @@ func (s *Server) foundationRoutes() []Route {
 		{"GET", "/profile/org", roles(dtfund.RoleApplicant), s.orgProfileForm},
 		{"POST", "/profile/org", roles(dtfund.RoleApplicant), s.orgProfileSubmit},
 		{"GET", "/orgs", roles(officials...), s.orgList},
+		{"GET", "/orgs/export.xlsx", roles(officials...), s.orgExport},
 		{"GET", "/orgs/{id}", roles(officials...), s.orgDetail},
 
 		{"GET", "/admin/users", roles(dtfund.RoleAdmin), s.adminUsers},

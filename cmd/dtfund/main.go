@@ -48,6 +48,7 @@ func commands() []command {
 		{"ledger", "资金账簿：verify 校验借贷平衡与余额", cmdLedger},
 		{"policy", "政策规则：explain 逐条说明资格与奖补上限", cmdPolicy},
 		{"calendar", "工作日：is-working-day / add-working-days / publicity-end", cmdCalendar},
+		{"openapi", "输出 JSON 接口的 OpenAPI 3.0 文档", cmdOpenAPI},
 		{"version", "显示版本", cmdVersion},
 	}
 }

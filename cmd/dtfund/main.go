@@ -49,6 +49,7 @@ func commands() []command {
 		{"policy", "政策规则：explain 逐条说明资格与奖补上限", cmdPolicy},
 		{"calendar", "工作日：is-working-day / add-working-days / publicity-end", cmdCalendar},
 		{"import", "导入 Excel/CSV 表格：单位及规模数据、专家库、节假日安排、县区汇总表核对", cmdImport},
+		{"openapi", "输出 JSON 接口的 OpenAPI 3.0 文档", cmdOpenAPI},
 		{"version", "显示版本", cmdVersion},
 	}
 }

@@ -68,7 +68,8 @@ type UserChange struct {
 }
 
 // UpdateUser applies a change. Changing the role or jurisdiction, or
-// disabling, ends the user's sessions: they log in again with the new rights.
+// disabling, ends the user's sessions and revokes their API tokens: they log
+// in again, and create new tokens, with the new rights.
 func (a *App) UpdateUser(ctx context.Context, actor Actor, id int64, c UserChange) (*dtfund.User, error) {
 	if err := requireRole(actor, dtfund.RoleAdmin); err != nil {
 		return nil, err
@@ -89,6 +90,11 @@ func (a *App) UpdateUser(ctx context.Context, actor Actor, id int64, c UserChang
 		}
 		if rightsChanged {
 			if _, err := tx.RevokeUserSessions(ctx, u.ID); err != nil {
+				return err
+			}
+			// API tokens act with the rights they were created under: they
+			// end too, and the user creates new ones (token.go).
+			if _, err := tx.RevokeUserAPITokens(ctx, u.ID, actor.User.ID); err != nil {
 				return err
 			}
 		}

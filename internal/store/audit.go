@@ -64,8 +64,8 @@ type AuditFilter struct {
 	Page       Page
 }
 
-// FindAudit returns audit entries, newest first.
-func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+// auditWhere is the WHERE clause of an audit filter.
+func auditWhere(f AuditFilter) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, v any) { conds, args = append(conds, c), append(args, v) }
@@ -85,6 +85,20 @@ func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, erro
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
+	return where, args
+}
+
+// CountAudit counts the audit entries matching the filter.
+func (db *DB) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
+	where, args := auditWhere(f)
+	var n int
+	err := db.queryRow(ctx, `SELECT count(*) FROM audit_log`+where, args...).Scan(&n)
+	return n, err
+}
+
+// FindAudit returns audit entries, newest first.
+func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+	where, args := auditWhere(f)
 	p := f.Page.clamp()
 	rows, err := db.query(ctx, `SELECT id, at, COALESCE(actor_id, 0), actor, ip, request_id, action, object_type, object_id,
  before_json, after_json FROM audit_log`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)

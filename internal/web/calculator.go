@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -230,23 +229,6 @@ func calcItems(f url.Values, money func(name, label string, unit int64) any) []m
 		out = append(out, dropEmpty(map[string]any{"name": f.Get(p + "name"), "requested_fen": money(p+"requested", fmt.Sprintf("第%d个产品申请金额", i+1), 1)}))
 	}
 	return out
-}
-
-// apiPolicyEvaluate is POST /api/v1/policy/evaluate: the input format of
-// `dtfund policy explain`, answered with the decision as JSON.
-func (s *Server) apiPolicyEvaluate(w http.ResponseWriter, r *http.Request) {
-	in, err := policy.DecodeInput(io.LimitReader(r.Body, policy.MaxInputSize+1))
-	if err != nil {
-		var e apiError
-		e.Error.Code, e.Error.Message, e.Error.RequestID = dtfund.EINVALID, err.Error(), state(r).ID
-		var ie *policy.InputError
-		if errors.As(err, &ie) && ie.Field != "" {
-			e.Error.Fields = map[string]string{ie.Field: ie.Message}
-		}
-		writeJSON(w, http.StatusUnprocessableEntity, e)
-		return
-	}
-	writeJSON(w, http.StatusOK, policy.Evaluate(nil, in))
 }
 
 // publicCalendar answers working-day questions for anyone: is a date a

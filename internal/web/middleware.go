@@ -40,6 +40,9 @@ type reqState struct {
 	Token   string // the session cookie token
 	Visitor string // the anonymous visitor cookie
 	IP      string
+	// APIToken is set when the request is authenticated by a personal
+	// access token (Authorization: Bearer); cookies are then ignored.
+	APIToken *store.APIToken
 }
 
 func state(r *http.Request) *reqState {
@@ -135,6 +138,13 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
+		if isAPI(r) && r.Header.Get("Authorization") != "" {
+			// A program with a token: no cookies are read or set (api.go).
+			if s.bearer(w, r) {
+				next.ServeHTTP(w, r)
+			}
+			return
+		}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			u, sess, err := s.App.Authenticate(r.Context(), c.Value)
 			switch {
@@ -149,7 +159,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(visitorCookie); err == nil && len(c.Value) >= 16 {
 			st.Visitor = c.Value
-		} else {
+		} else if !isAPI(r) { // the API binds no CSRF token to a visitor (api.go)
 			st.Visitor = randomToken()
 			s.setCookie(w, visitorCookie, st.Visitor, 0)
 		}
@@ -183,8 +193,13 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !rt.Access.NoCSRF {
-			if err := cop.Check(r); err != nil || !s.validCSRF(r) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !rt.Access.NoCSRF && st.APIToken == nil {
+			// A bearer-token request carries no cookie, so nothing can be
+			// forged; an anonymous API call has no session to bind a token
+			// to and gets the browser's cross-origin check alone; every
+			// cookie-authenticated request needs the token (api.go).
+			anonymousAPI := isAPI(r) && st.Session == nil
+			if err := cop.Check(r); err != nil || (!anonymousAPI && !s.validCSRF(r)) {
 				st.Log.Warn("csrf rejected", "path", r.URL.Path)
 				s.renderStatus(w, r, http.StatusForbidden, "请求已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 				return

@@ -63,7 +63,8 @@ func (s *Server) routeTable() []Route {
 	for _, more := range [][]Route{s.demoRoutes(), s.auditRoutes(), s.applicationRoutes(), s.callRoutes(), s.reviewRoutes(), s.publicityRoutes(),
 		s.budgetRoutes(), s.paymentRoutes(),
 		s.projectRoutes(), s.assessmentRoutes(), s.supervisionRoutes(),
-		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes(), s.workbenchRoutes(), s.importRoutes()} {
+		s.providerRoutes(), s.matchingRoutes(), s.statsRoutes(), s.publicSiteRoutes(), s.workbenchRoutes(), s.importRoutes(),
+		s.tokenRoutes(), s.apiRoutes()} {
 		routes = append(routes, more...)
 	}
 	return routes
@@ -102,7 +103,6 @@ func (s *Server) foundationRoutes() []Route {
 		{"GET", "/public/calculator", public, s.calculatorForm},
 		{"POST", "/public/calculator", Access{Public: true, NoCSRF: true, Reason: "只计算、不保存任何数据"}, s.calculatorSubmit},
 		{"GET", "/public/calendar", public, s.publicCalendar},
-		{"POST", "/api/v1/policy/evaluate", Access{Public: true, NoCSRF: true, Reason: "无状态计算接口，不改变任何数据"}, s.apiPolicyEvaluate},
 	}
 }
 

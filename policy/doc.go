@@ -28,6 +28,14 @@
 // Articles says how every article is covered. The readings chosen where the
 // text leaves room are documented in eligibility.go and subsidy.go.
 //
+// # Rankings
+//
+// Rank ranks 小快轻准 products (第七条（三）) or service providers (（四）) by the
+// enterprises' confirmed adoptions of a period, with every score's components
+// and a deterministic tie rule, and RankingAwards turns the top into awards
+// within the caps; the formula and its weights are parameters (ranking.*).
+// See ranking.go.
+//
 // # Input
 //
 // DecodeInput reads one JSON document (≤ 1 MiB, unknown fields rejected,

@@ -18,6 +18,17 @@ import (
 // the transaction so that the decision and the state change it justifies
 // see the same facts (submission, re-check).
 func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Decision, error) {
+	in, err := policyInputTx(ctx, tx, app)
+	if err != nil {
+		return nil, err
+	}
+	return policy.Evaluate(nil, in), nil
+}
+
+// policyInputTx reads the facts of an application through tx and builds
+// the rules' input, with the items of an itemized claim (the products of a
+// ranking's proposed award, 第七条（三）), which the caps count one by one.
+func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Input, error) {
 	org, err := tx.Organization(ctx, app.OrgID)
 	if err != nil {
 		return nil, err
@@ -34,7 +45,23 @@ func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy
 	if err != nil {
 		return nil, err
 	}
-	return policy.Evaluate(nil, in), nil
+	if !itemized(call.Category, app.Subtype) {
+		return in, nil
+	}
+	items, err := tx.ApplicationItems(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		in.Claim.Items = append(in.Claim.Items, policy.Item{Name: it.Name, RequestedFen: it.RequestedFen})
+	}
+	return in, nil
+}
+
+// itemized reports whether the rules cap a claim item by item: （二）
+// benchmarks, （三） products, （五） chain applications (policy.Claim).
+func itemized(category, subtype string) bool {
+	return category == "7.3" || category == "7.5" || category == "7.2" && subtype == policy.SubtypeBenchmark
 }
 
 // PolicyInput translates the stored facts into the rules' input. The JSON

@@ -43,6 +43,14 @@
 // score and level, both with findings naming 工信厅企业〔2024〕56号.
 // DigitalLevelLabel and Points format levels and points (hundredths).
 //
+// # Rankings
+//
+// Rank ranks 小快轻准 products (第七条（三）) or service providers (（四）) by the
+// enterprises' confirmed adoptions of a period, with every score's components
+// and a deterministic tie rule, and RankingAwards turns the top into awards
+// within the caps; the formula and its weights are parameters (ranking.*).
+// See ranking.go.
+//
 // # Input
 //
 // DecodeInput reads one JSON document (≤ 1 MiB, unknown fields rejected,

@@ -55,6 +55,13 @@ const (
 	kDistricts
 	kProvinces
 	kSpendingTypes
+	kRankProductCount
+	kRankProductEffect
+	kRankProviderCount
+	kRankProviderEffect
+	kRankEffectCap
+	kRankProductTopN
+	kRankProviderTopN
 	numKeys
 )
 
@@ -107,6 +114,13 @@ var keySpecs = [numKeys]keySpec{
 	kDistricts:            {"districts.changchun", "长春市县（市）区、开发区名单", kindDistricts},
 	kProvinces:            {"region.provinces", "省级行政区划代码表", kindProvinces},
 	kSpendingTypes:        {"spending.eligible_types", "第七条（一）支持的支出类型", kindSpending},
+	kRankProductCount:     {"ranking.product.weight_adopters_bp", "“小快轻准”产品排名中应用企业数的权重", kindBP},
+	kRankProductEffect:    {"ranking.product.weight_effect_bp", "“小快轻准”产品排名中应用成效的权重", kindBP},
+	kRankProviderCount:    {"ranking.provider.weight_landed_bp", "服务商排名中方案落地数的权重", kindBP},
+	kRankProviderEffect:   {"ranking.provider.weight_effect_bp", "服务商排名中服务成效的权重", kindBP},
+	kRankEffectCap:        {"ranking.effect_cap_bp", "单项成效指标计入排名的提升幅度上限", kindBP},
+	kRankProductTopN:      {"ranking.product.top_n", "“小快轻准”产品排名默认推荐名额", kindCount},
+	kRankProviderTopN:     {"ranking.provider.top_n", "优秀服务商排名默认推荐名额", kindCount},
 }
 
 var keyIndex = func() map[string]keyID {
@@ -531,7 +545,18 @@ func (v *Values) check() error {
 		order(kRevenueSmall, kRevenueMedium), order(kRevenueMedium, kRevenueLarge),
 		order(k72CloudMin, k72CloudMax), order(k72BenchmarkMin, k72BenchmarkMax),
 		order(k73PerProduct, k73CumulativeProvider),
+		v.weightsSum(kRankProductCount, kRankProductEffect), v.weightsSum(kRankProviderCount, kRankProviderEffect),
 	)
+}
+
+// weightsSum requires the two weights of a ranking formula to add up to
+// 100% (10000 basis points), so that a score is out of 100 points.
+func (v *Values) weightsSum(a, b keyID) error {
+	if v.n[a]+v.n[b] != 10000 {
+		return fmt.Errorf("%s（%s）与 %s（%s）之和应为 10000 基点（100%%），实际为 %d", keySpecs[a].key, keySpecs[a].label,
+			keySpecs[b].key, keySpecs[b].label, v.n[a]+v.n[b])
+	}
+	return nil
 }
 
 // withOverrides returns a copy of v with the parsed overrides applied.

@@ -25,8 +25,10 @@ func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy
 	return policy.Evaluate(nil, in), nil
 }
 
-// policyInputTx reads the facts the rules need through the transaction and
-// builds their input as of the transaction's date.
+// policyInputTx reads the facts of an application through tx and builds
+// the rules' input as of the transaction's date, with the items of an
+// itemized claim (the products of a ranking's proposed award, 第七条（三）),
+// which the caps count one by one.
 func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Input, error) {
 	org, err := tx.Organization(ctx, app.OrgID)
 	if err != nil {
@@ -44,7 +46,27 @@ func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (
 	if err != nil {
 		return nil, err
 	}
-	return PolicyInput(org, call, app, credits, sanctions, calendar.DateOf(tx.Now()))
+	in, err := PolicyInput(org, call, app, credits, sanctions, calendar.DateOf(tx.Now()))
+	if err != nil {
+		return nil, err
+	}
+	if !itemized(call.Category, app.Subtype) {
+		return in, nil
+	}
+	items, err := tx.ApplicationItems(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		in.Claim.Items = append(in.Claim.Items, policy.Item{Name: it.Name, RequestedFen: it.RequestedFen})
+	}
+	return in, nil
+}
+
+// itemized reports whether the rules cap a claim item by item: （二）
+// benchmarks, （三） products, （五） chain applications (policy.Claim).
+func itemized(category, subtype string) bool {
+	return category == "7.3" || category == "7.5" || category == "7.2" && subtype == policy.SubtypeBenchmark
 }
 
 // PolicyInput translates the stored facts into the rules' input. The JSON

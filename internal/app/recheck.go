@@ -227,11 +227,8 @@ func decideWithAwards(ctx context.Context, tx *store.Tx, ap *dtfund.Application)
 		return Decide(ctx, tx, ap)
 	}
 	prior, err := tx.PriorAwardsFen(ctx, ap.OrgID, ap.CallCategory, ap.ID)
-	if err != nil || prior == 0 {
-		if err != nil {
-			return nil, err
-		}
-		return Decide(ctx, tx, ap)
+	if err != nil {
+		return nil, err
 	}
 	in, err := policyInputTx(ctx, tx, ap)
 	if err != nil {

@@ -218,6 +218,8 @@ func demoAccounts(year int) []demoAccount {
 		applicant("lianzhu", "孟凯（链主企业）", "长春旭阳汽车饰件有限公司", fmt.Sprintf("长春旭阳汽车饰件有限公司（汽开区，汽车内饰链主企业）。可申报：第七条（五）“链式”转型；%d年批次已获批奖补（中央资金），因偏离绩效目标被汽开区暂缓执行（第十八条）", year)),
 		applicant("yanjiu", "宋洁（研究中心）", "长春市工业和信息化发展研究中心", "长春市工业和信息化发展研究中心（南关区，事业单位）。可申报：第七条（六）政府采购服务"),
 		applicant("daqiye", "高远（大型企业）", "长春金赛基因药业有限公司", "长春金赛基因药业有限公司（高新区，生物药品，大型企业）。可申报：地方配套资金（第八条）"),
+		applicant("pingtai", "刘洋（平台服务商）", "长春工业互联网平台运营有限公司", "长春工业互联网平台运营有限公司（净月高新区，工业互联网平台）。维护上云上平台云服务等产品（/provider/products），查看企业的应用记录"),
+		applicant("dongruan", "白雪（服务商）", "沈阳东软智能制造咨询有限公司", "沈阳东软智能制造咨询有限公司（注册地沈阳，服务商）。已列入严重失信主体名单：排名时依第十一条（一）不予排名"),
 		official("qixian", "孙伟（汽开区工信）", dtfund.RoleDistrictMIIT, "220174", "长春汽车经济技术开发区：初审 qiye、lianzhu 的申报；过程监督（一项整改逾期）"),
 		official("gaoxin", "周敏（高新区工信）", dtfund.RoleDistrictMIIT, "220173", "长春高新技术产业开发区：初审 qiye2、qiming、daqiye 的申报"),
 		official("lvyuan", "钱涛（绿园区工信）", dtfund.RoleDistrictMIIT, "220106", "绿园区：初审历史批次中绿园区企业的申报"),

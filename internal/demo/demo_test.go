@@ -61,16 +61,12 @@ func (s *seeded) inState(t *testing.T, state dtfund.AppState) []*dtfund.Applicat
 	return apps
 }
 
-// one returns the single application in state that its applicant applied
-// for (a 免申即享 application may share the state), failing unless exactly one.
+// one returns the single application in state among those applied for
+// (the pre-built history's; awards proposed by a ranking or a 免申即享 match
+// are not), failing unless exactly one.
 func (s *seeded) one(t *testing.T, state dtfund.AppState) *dtfund.Application {
 	t.Helper()
-	var apps []*dtfund.Application
-	for _, ap := range s.inState(t, state) {
-		if ap.Origin == dtfund.OriginApplied {
-			apps = append(apps, ap)
-		}
-	}
+	apps := slices.DeleteFunc(s.inState(t, state), func(ap *dtfund.Application) bool { return ap.Origin != dtfund.OriginApplied })
 	if len(apps) != 1 {
 		t.Fatalf("%d applications %s, want 1", len(apps), state)
 	}
@@ -91,6 +87,7 @@ func TestSeed(t *testing.T) {
 		t.Run("experts", s.testExperts)
 		t.Run("assessments", s.testAssessments)
 		t.Run("open calls", s.testOpenCalls)
+		t.Run("providers and rankings", s.testProviders)
 		t.Run("clock restored", s.testClock)
 		t.Run("audit chain", s.testAudit)
 		t.Run("免申即享", s.testMatching) // matching_test.go

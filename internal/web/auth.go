@@ -91,10 +91,12 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"单位信息维护", "/profile/org", "第十二条、第十三条"}, {"申报批次与在线申报", "/calls", "第十四条（一）"},
 		{"我的申报", "/apps", "第十四条"}, {"免申即享（待确认的奖补）", "/matching/proposals", "第十五条"},
 		capAwards, capNotices, capCalculator, {"绩效自评", "", "第六条（五）"},
+		{"应用记录（登记、确认本企业使用的产品）", "/adoptions", "第七条（三）（四）"}, {"服务商产品和解决方案（服务商）", "/provider/products", "第七条（三）"},
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
 		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "/supervision", "第十八条"}, capStats, capImports,
+		{"本辖区企业的应用记录", "/adoptions", "第七条（三）"},
 	},
 	dtfund.RoleDistrictFinance: {
 		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"}, capStats, capImports,
@@ -107,15 +109,18 @@ var roleCapabilities = map[dtfund.Role][]capability{
 		{"奖补撤销与追回", "/receivables", "第二十条"}, {"免申即享匹配政策与推荐", "/matching/policies", "第十五条、第七条（二）"},
 		capOrgs, capAudit, {"监督检查", "/inspections", "第十七条"}, {"过程监督", "/supervision", "第十八条"}, {"违规处理", "/sanctions", "第二十条"},
 		capCreditImport, capStats, capImports,
+		{"“小快轻准”产品和服务商排名", "/rankings", "第七条（三）（四）"}, {"应用记录", "/adoptions", "第七条（三）（四）"},
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
 		{"预算下达", "", "第六条（二）"}, {"资金拨付", "/payments", "第六条（二）"}, {"追回登记", "/receivables", "第二十条"},
 		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"},
 		{"监督检查", "/inspections", "第十七条"}, {"过程监督（查阅）", "/supervision", "第十八条"}, capCreditImport, capStats,
+		{"排名结果", "/rankings", "第七条（三）（四）"},
 	},
-	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
-	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "/inspections/tasks", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats},
+	dtfund.RoleExpert: {{"评审任务", "/review/expert", "第十四条（三）"}},
+	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "/inspections/tasks", "第十七条"}, {"数字化水平评测", "/assessments", "第十九条"}, capStats,
+		{"应用记录", "/adoptions", "第七条（三）（四）"}, {"排名结果", "/rankings", "第七条（三）（四）"}},
 	dtfund.RoleAdmin: {
 		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit, capCreditImport, capStats, capImports,
 		{"数字化水平评测指标", "/admin/assessment-indicators", "第十九条"},

@@ -31,6 +31,8 @@ CREATE TABLE products (
 );
 CREATE INDEX products_provider ON products(provider_org_id, id);
 CREATE INDEX products_kind ON products(kind, state, id);
+-- A provider offers one product of a name at a time (a resent form adds none).
+CREATE UNIQUE INDEX products_offered_name ON products(provider_org_id, name) WHERE state = 'active';
 
 -- An enterprise's use of a product. Only the enterprise can confirm it
 -- (state 'confirmed'); a provider may propose one. effects: JSON of the
@@ -49,9 +51,117 @@ CREATE TABLE adoptions (
     confirmed_by      INTEGER REFERENCES users(id),
     confirmed_at      TEXT,
     created_at        TEXT NOT NULL,
+    -- Who recorded it: the enterprise itself (confirmed at once) or the
+    -- provider (proposed until the enterprise confirms or rejects it).
+    recorded_by       TEXT NOT NULL DEFAULT 'enterprise' CHECK (recorded_by IN ('enterprise','provider')),
+    rejected_by       INTEGER REFERENCES users(id),
+    rejected_at       TEXT,
+    reject_reason     TEXT NOT NULL DEFAULT '',
+    effects_at        TEXT,
     UNIQUE (product_id, enterprise_org_id, contract_no),
-    CHECK (enterprise_org_id <> provider_org_id)
+    CHECK (enterprise_org_id <> provider_org_id),
+    CHECK ((state = 'confirmed') = (confirmed_at IS NOT NULL)),
+    CHECK ((state = 'rejected') = (rejected_at IS NOT NULL))
 );
 CREATE INDEX adoptions_product ON adoptions(product_id, state, contract_date);
 CREATE INDEX adoptions_enterprise ON adoptions(enterprise_org_id, state, contract_date);
 CREATE INDEX adoptions_provider ON adoptions(provider_org_id, state, contract_date);
+
+-- A service provider's profile (服务商信息) beyond the organisation record,
+-- whose contact person and telephone it shares: the services it offers and
+-- its qualifications (第十二条、第十三条 are checked on the organisation).
+CREATE TABLE provider_profiles (
+    org_id         INTEGER PRIMARY KEY REFERENCES organizations(id),
+    service_scope  TEXT NOT NULL DEFAULT '',
+    qualifications TEXT NOT NULL DEFAULT '',
+    website        TEXT NOT NULL DEFAULT '',
+    contact_email  TEXT NOT NULL DEFAULT '',
+    updated_by     INTEGER REFERENCES users(id),
+    updated_at     TEXT NOT NULL
+);
+
+-- The members of a 链式 application (第七条（五）): the supplier or customer
+-- enterprises of the lead enterprise's chain that use what it built.
+CREATE TABLE application_chain_members (
+    application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    org_id         INTEGER NOT NULL REFERENCES organizations(id),
+    seq            INTEGER NOT NULL,
+    relation       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (application_id, org_id)
+);
+
+-- A ranking run (第七条（三）products, （四）providers): the period read, the
+-- parameters used, and the entries as computed. Entries never change (the
+-- triggers below); running again makes a new run.
+CREATE TABLE ranking_runs (
+    id               INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL CHECK (kind IN ('product','provider')),
+    period_from      TEXT NOT NULL,
+    period_to        TEXT NOT NULL,
+    params_version   TEXT NOT NULL,
+    params_json      TEXT NOT NULL,
+    formula          TEXT NOT NULL,
+    tie_rule         TEXT NOT NULL,
+    rerun_of         INTEGER REFERENCES ranking_runs(id),
+    adoptions        INTEGER NOT NULL DEFAULT 0,
+    entries          INTEGER NOT NULL DEFAULT 0,
+    ranked           INTEGER NOT NULL DEFAULT 0,
+    computed_by      INTEGER REFERENCES users(id),
+    computed_at      TEXT NOT NULL,
+    -- Set once, when the top of the run is turned into proposed awards.
+    proposed_call_id INTEGER REFERENCES calls(id),
+    proposed_top     INTEGER,
+    proposed_amount_fen INTEGER,
+    proposed_by      INTEGER REFERENCES users(id),
+    proposed_at      TEXT,
+    CHECK (period_to >= period_from)
+);
+CREATE INDEX ranking_runs_kind ON ranking_runs(kind, id);
+
+-- One ranked (rank ≥ 1) or excluded (rank 0, with findings) subject of a run.
+-- score: 100000000 = 100 points; components: the figures it is computed from.
+CREATE TABLE ranking_entries (
+    id              INTEGER PRIMARY KEY,
+    run_id          INTEGER NOT NULL REFERENCES ranking_runs(id),
+    rank            INTEGER NOT NULL CHECK (rank >= 0),
+    product_id      INTEGER REFERENCES products(id),
+    provider_org_id INTEGER NOT NULL REFERENCES organizations(id),
+    name            TEXT NOT NULL,
+    provider_name   TEXT NOT NULL,
+    score           INTEGER NOT NULL,
+    components      TEXT NOT NULL,
+    eligible        BOOLEAN NOT NULL,
+    findings        TEXT NOT NULL DEFAULT '[]',
+    CHECK (eligible = (rank > 0))
+);
+CREATE INDEX ranking_entries_run ON ranking_entries(run_id, eligible, rank, id);
+CREATE UNIQUE INDEX ranking_entries_rank ON ranking_entries(run_id, rank) WHERE rank > 0;
+CREATE TRIGGER ranking_entries_no_update BEFORE UPDATE ON ranking_entries BEGIN SELECT RAISE(ABORT, '已发布的排名结果不可修改，请重新排名'); END;
+CREATE TRIGGER ranking_entries_no_delete BEFORE DELETE ON ranking_entries BEGIN SELECT RAISE(ABORT, '已发布的排名结果不可删除'); END;
+
+-- What each entry of a run became when its top was proposed: the award
+-- proposed (application), reduced to a cap, or skipped, with the findings.
+CREATE TABLE ranking_proposals (
+    id             INTEGER PRIMARY KEY,
+    run_id         INTEGER NOT NULL REFERENCES ranking_runs(id),
+    entry_id       INTEGER NOT NULL UNIQUE REFERENCES ranking_entries(id),
+    application_id INTEGER REFERENCES applications(id),
+    amount_fen     INTEGER NOT NULL DEFAULT 0 CHECK (amount_fen >= 0),
+    outcome        TEXT NOT NULL CHECK (outcome IN ('proposed','reduced','skipped')),
+    findings       TEXT NOT NULL DEFAULT '[]',
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX ranking_proposals_run ON ranking_proposals(run_id, id);
+CREATE INDEX ranking_proposals_app ON ranking_proposals(application_id);
+
+-- The items of a proposed award (第七条（二）benchmarks, （三）products,
+-- （四）the provider): what the rules cap item by item.
+CREATE TABLE application_items (
+    application_id   INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    seq              INTEGER NOT NULL,
+    name             TEXT NOT NULL,
+    product_id       INTEGER REFERENCES products(id),
+    ranking_entry_id INTEGER REFERENCES ranking_entries(id),
+    requested_fen    INTEGER NOT NULL CHECK (requested_fen >= 0),
+    PRIMARY KEY (application_id, seq)
+);

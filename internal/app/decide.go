@@ -18,6 +18,17 @@ import (
 // the transaction so that the decision and the state change it justifies
 // see the same facts (submission, re-check).
 func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Decision, error) {
+	in, err := decisionInput(ctx, tx, app)
+	if err != nil {
+		return nil, err
+	}
+	return policy.Evaluate(nil, in), nil
+}
+
+// decisionInput reads the facts the rules need through the transaction:
+// the organisation, the call, the credit records and the organisation's
+// retrofit projects (第十条（三）).
+func decisionInput(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Input, error) {
 	org, err := tx.Organization(ctx, app.OrgID)
 	if err != nil {
 		return nil, err
@@ -34,7 +45,10 @@ func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy
 	if err != nil {
 		return nil, err
 	}
-	return policy.Evaluate(nil, in), nil
+	if in.Applicant.Projects, err = projectRecords(ctx, tx, app.OrgID); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // PolicyInput translates the stored facts into the rules' input. The JSON

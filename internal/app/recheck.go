@@ -232,19 +232,7 @@ func decideWithAwards(ctx context.Context, tx *store.Tx, ap *dtfund.Application)
 		}
 		return Decide(ctx, tx, ap)
 	}
-	org, err := tx.Organization(ctx, ap.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	call, err := tx.Call(ctx, ap.CallID)
-	if err != nil {
-		return nil, err
-	}
-	credits, err := tx.CreditRecords(ctx, ap.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	in, err := PolicyInput(org, call, ap, credits, calendar.DateOf(tx.Now()))
+	in, err := decisionInput(ctx, tx, ap)
 	if err != nil {
 		return nil, err
 	}

@@ -54,31 +54,44 @@ func (a *App) RevokeAward(ctx context.Context, actor Actor, in RevokeInput) (*st
 	}
 	var rev *store.Revocation
 	err := a.DB.InTx(ctx, func(tx *store.Tx) error {
-		f, err := tx.AwardFacts(ctx, in.AwardID)
-		if err != nil {
-			return err
-		}
-		if f.Status == "revoked" {
-			return dtfund.Errorf(dtfund.ECONFLICT, "该奖补已撤销")
-		}
-		rev, err = revokePostings(ctx, tx, actor, f)
-		if err != nil {
-			return err
-		}
-		rev.Reason, rev.Article, rev.DueDate, rev.RevokedBy = in.Reason, in.Article, in.DueDate, actorID(actor)
-		if err := tx.CreateRevocation(ctx, rev); err != nil {
-			return err
-		}
-		if err := tx.SetAwardStatus(ctx, f.ID, "revoked"); err != nil {
-			return err
-		}
-		if err := tx.Notify(ctx, store.Notification{OrgID: f.OrgID, Subject: "奖补已撤销",
-			Body: "依据" + in.Article + "，您的奖补已撤销：" + in.Reason + "。已拨付的 " + yuanText(rev.ReceivableFen) + " 元须于 " + in.DueDate + " 前退回。"}); err != nil {
-			return err
-		}
-		return tx.Audit(ctx, actor.audit("award.revoke", "award", strconv.FormatInt(f.ID, 10)), nil, rev)
+		var err error
+		rev, err = revokeAwardTx(ctx, tx, actor, in)
+		return err
 	})
 	return rev, err
+}
+
+// revokeAwardTx revokes an award inside the caller's transaction (a
+// project's termination revokes its award in its own transaction); the
+// caller has checked the role and validated the input. The award's project,
+// if still open, is terminated with it (project.go).
+func revokeAwardTx(ctx context.Context, tx *store.Tx, actor Actor, in RevokeInput) (*store.Revocation, error) {
+	f, err := tx.AwardFacts(ctx, in.AwardID)
+	if err != nil {
+		return nil, err
+	}
+	if f.Status == "revoked" {
+		return nil, dtfund.Errorf(dtfund.ECONFLICT, "该奖补已撤销")
+	}
+	rev, err := revokePostings(ctx, tx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	rev.Reason, rev.Article, rev.DueDate, rev.RevokedBy = in.Reason, in.Article, in.DueDate, actorID(actor)
+	if err := tx.CreateRevocation(ctx, rev); err != nil {
+		return nil, err
+	}
+	if err := tx.SetAwardStatus(ctx, f.ID, "revoked"); err != nil {
+		return nil, err
+	}
+	if err := terminateOnRevocation(ctx, tx, actor, f.ID, in); err != nil {
+		return nil, err
+	}
+	if err := tx.Notify(ctx, store.Notification{OrgID: f.OrgID, Subject: "奖补已撤销",
+		Body: "依据" + in.Article + "，您的奖补已撤销：" + in.Reason + "。已拨付的 " + yuanText(rev.ReceivableFen) + " 元须于 " + in.DueDate + " 前退回。"}); err != nil {
+		return nil, err
+	}
+	return rev, tx.Audit(ctx, actor.audit("award.revoke", "award", strconv.FormatInt(f.ID, 10)), nil, rev)
 }
 
 // revokePostings posts the revocation's one ledger transaction and moves the

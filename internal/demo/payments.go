@@ -18,6 +18,9 @@ import (
 // show and /reports/reconcile balances. All of it happens on the last
 // working day before today, after the history's last step.
 
+// recoveredOrg is the recipient whose award the demo revokes and recovers.
+const recoveredOrg = "长春中车轨道装备制造有限公司"
+
 // payments seeds the plan, the batch, the payouts and one recovery.
 func (s *seeder) payments() error {
 	awards, _, _, err := s.a.DB.FindAwards(s.ctx, store.AwardFilter{Page: store.Page{Limit: 200}})
@@ -99,18 +102,17 @@ func (s *seeder) payDistricts() error {
 	return nil
 }
 
-// payRecovery revokes the last award paid out to its recipient (not the
-// chain leader's, which the account notes present as awarded) and records
-// a first repayment of a third of it.
+// payRecovery revokes the local-fund award of the large enterprise (中车),
+// paid out to it (the other awards go on to their projects' acceptance,
+// projects.go), and records a first repayment of a third of it.
 func (s *seeder) payRecovery() error {
-	keep := s.users["lianzhu"]
 	var target *store.Instruction
 	ins, _, _, err := s.a.DB.FindInstructions(s.ctx, store.InstructionFilter{State: store.InstrPaidOut, Page: store.Page{Limit: 200}})
 	if err != nil {
 		return err
 	}
 	for _, in := range ins {
-		if keep == nil || in.OrgID != keep.OrgID {
+		if in.OrgName == recoveredOrg {
 			target = in
 		}
 	}

@@ -86,29 +86,32 @@ var (
 var roleCapabilities = map[dtfund.Role][]capability{
 	dtfund.RoleApplicant: {
 		{"单位信息维护", "/profile/org", "第十二条、第十三条"}, {"申报批次与在线申报", "/calls", "第十四条（一）"},
-		{"我的申报", "/apps", "第十四条"}, capAwards, capNotices, capCalculator, {"绩效自评", "", "第六条（五）"},
+		{"我的申报", "/apps", "第十四条"}, capAwards, capNotices, capCalculator, {"改造项目、绩效自评与申请验收", "/projects", "第六条（五）、第十九条"},
 	},
 	dtfund.RoleDistrictMIIT: {
 		{"县区推荐（初审）", "/review/district", "第十四条（二）"}, capLetters, {"本辖区申报", "/apps", "第十四条"},
-		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"过程监督", "", "第十八条"},
+		{"本辖区单位", "/orgs", "第六条（三）"}, capCalls, capAwards, {"本辖区改造项目", "/projects", "第六条（三）"}, {"过程监督", "", "第十八条"},
 	},
 	dtfund.RoleDistrictFinance: {
 		{"本辖区申报", "/apps", "第十四条"}, {"本辖区单位", "/orgs", "第六条（四）"}, capAwards, {"资金拨付", "/payments/district", "第六条（四）"},
+		{"本辖区改造项目", "/projects", "第六条（四）"},
 	},
 	dtfund.RoleCityMIIT: {
 		{"申报批次管理", "/calls", "第六条（一）"}, capApps, {"市级初审（长春市外申报主体）", "/review/district", "第十四条（二）"},
 		capLetters, {"专家库", "/experts", "第十四条（三）"}, {"专家评审", "/panels", "第十四条（三）"},
 		{"资格复核", "/recheck", "第十四条（四）"}, {"网站公示", "/publicity", "第十四条（五）"}, {"异议处理", "/objections", "第十四条（五）"},
 		{"政府审批与奖补", "/awards", "第十四条（六）"}, {"资金使用计划", "/plans", "第六条（一）"},
-		{"奖补撤销与追回", "/receivables", "第二十条"}, capOrgs, capAudit, {"监督检查", "", "第十七条"},
+		{"奖补撤销与追回", "/receivables", "第二十条"}, {"改造项目验收", "/projects", "第十五条"}, {"试点目标与项目绩效", "/projects/pilot", "第十六条"},
+		capOrgs, capAudit, {"监督检查", "", "第十七条"},
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
 		{"预算下达", "", "第六条（二）"}, {"资金拨付", "/payments", "第六条（二）"}, {"追回登记", "/receivables", "第二十条"},
 		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"},
+		{"项目绩效评价", "/projects?eval=1", "第十六条"}, {"试点目标与项目绩效", "/projects/pilot", "第十六条"},
 	},
 	dtfund.RoleExpert:    {{"评审任务", "/review/expert", "第十四条（三）"}},
-	dtfund.RoleInspector: {capOrgs, capApps, {"核查任务", "", "第十七条"}},
+	dtfund.RoleInspector: {capOrgs, capApps, {"改造项目", "/projects", "第十七条"}, {"核查任务", "", "第十七条"}},
 	dtfund.RoleAdmin: {
 		{"用户管理", "/admin/users", ""}, {"工作日历（节假日与调休）", "/admin/calendar", "第十四条（五）"}, capOrgs, capAudit,
 	},

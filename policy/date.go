@@ -132,6 +132,21 @@ func (d Date) AddYears(n int) Date {
 	return Date{y, d.Month, day}
 }
 
+// AddMonths returns the corresponding day n months later (earlier for
+// negative n), or the month's last day where it has no corresponding day:
+// 《民法典》第二百零二条, as for AddYears. 2026-11-30 plus 3 months is
+// 2027-02-28.
+func (d Date) AddMonths(n int) Date {
+	m := int(d.Month) - 1 + n
+	y := d.Year + m/12
+	if m %= 12; m < 0 {
+		m += 12
+		y--
+	}
+	month := time.Month(m + 1)
+	return Date{y, month, min(d.Day, daysIn(y, month))}
+}
+
 // MarshalJSON writes "YYYY-MM-DD", or "" for the zero date.
 func (d Date) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 12)

@@ -241,7 +241,7 @@ func (d *Decision) decide(v *Values, in *Input) {
 	d.Size, d.PilotIndustry, d.PilotIndustryName = size, pilot, ind.Industry
 	central := d.all(CentralScope(v, a, c))
 	if c.Category != CatLocal {
-		central = d.all(LittleGiant(a), Pilot2022(a), UnacceptedProject(a)) && central
+		central = d.all(LittleGiant(a), Pilot2022(a), UnacceptedProject(v, a, asOf)) && central
 	}
 	local := d.all(LocalScope(v, a, c))
 	d.CentralEligible = general && central

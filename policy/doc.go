@@ -27,6 +27,9 @@
 // (第六条（一）). Match decides an enterprise for 免申即享 (第十五条) with
 // CloudServices, MatchSME, MatchIndustry, NoDuplicate, AcceptedRetrofit and
 // CloudAward (matching.go). Evaluate runs them all on one Input; Rules lists them and
+// (第六条（一）). After the award (project.go): CompletionDeadline and
+// AcceptanceLevel (第十五条), RectificationDeadline (第十八条) and PilotGoal
+// (第十六条). Evaluate runs the eligibility rules on one Input; Rules lists them and
 // Articles says how every article is covered. The readings chosen where the
 // text leaves room are documented in eligibility.go and subsidy.go.
 //
@@ -73,7 +76,9 @@
 //	    "has_unaccepted_project_after_pilot": false, // 第十条（三）
 //	    "credit_records": [{"kind": "serious_dishonesty|abnormal_operation|safety_accident|quality_accident|environment_accident|tax_violation",
 //	                        "start": "2021-03-01", "end": "2021-09-30", "note": "…"}],
-//	    "sanctions": [{"decided": "2024-01-01", "article": "第二十条", "reason": "…"}]
+//	    "sanctions": [{"decided": "2024-01-01", "article": "第二十条", "reason": "…"}],
+//	    "projects": [{"number": "SB2025-000007", "title": "…", "state": "open|accepted|terminated",
+//	                  "deadline": "2025-11-30"}]    // 第十条（三）: the recorded retrofit projects
 //	  },
 //	  "claim": {
 //	    "category": "7.1",                        // 7.1 … 7.6 | local (第八条/第九条)

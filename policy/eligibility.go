@@ -335,13 +335,50 @@ func Pilot2022(a *Applicant) Finding {
 }
 
 // UnacceptedProject decides 第十条（三）: after the pilot period, a unit with a
-// project not accepted or failed at acceptance gets no central funds.
-func UnacceptedProject(a *Applicant) Finding {
+// project not accepted or failed at acceptance gets no central funds. It
+// reads the applicant's declaration and the projects the system records:
+//   - a terminated project (failed at acceptance, or its award revoked)
+//     counts as soon as it is terminated: the failure is final, and its award
+//     is being recovered;
+//   - a project not yet accepted counts once the pilot has ended
+//     (pilot.end_date) and its deadline (completion, or rectification after a
+//     failed acceptance) has passed; until its deadline it may still be
+//     accepted.
+func UnacceptedProject(v *Values, a *Applicant, asOf Date) Finding {
 	f := Finding{Rule: ruleUnaccepted, Article: "第十条（三）"}
+	end := v.PilotEnd()
+	ended := asOf.After(end)
+	var bad []string
 	if a.UnacceptedProjectAfterPilot {
-		return f.fail("试点实施期结束，有项目未验收或验收不合格，不纳入中央专项资金支持范围（第十条（三））")
+		bad = append(bad, "申报主体声明试点实施期结束后有项目未验收或验收不合格")
 	}
-	return f.pass("无试点实施期结束后未验收或验收不合格的项目（第十条（三））")
+	accepted, open := 0, 0
+	for _, p := range a.Projects {
+		name := "项目 " + p.Number
+		if p.Title != "" {
+			name += "《" + p.Title + "》"
+		}
+		switch {
+		case p.State == ProjectAccepted:
+			accepted++
+		case p.State == ProjectTerminated:
+			bad = append(bad, name+"验收不合格或奖补已撤销，已终止")
+		case ended && p.Deadline.Before(asOf):
+			bad = append(bad, name+"期限 "+p.Deadline.String()+" 已过，至今未验收")
+		default:
+			open++
+		}
+	}
+	period := "试点实施期至 " + end.String()
+	if len(bad) > 0 {
+		return f.fail(strings.Join(bad, "；") + "（" + period + "，参数 pilot.end_date，依据：" + v.source(kPilotEndDate) +
+			"），不纳入中央专项资金支持范围（第十条（三））")
+	}
+	msg := "无试点实施期结束后未验收或验收不合格的项目（第十条（三），" + period + "）"
+	if n := len(a.Projects); n > 0 {
+		msg += "；系统记录的改造项目 " + itoa(int64(n)) + " 个：已验收 " + itoa(int64(accepted)) + " 个，尚在期限内 " + itoa(int64(open)) + " 个"
+	}
+	return f.pass(msg)
 }
 
 // allowedRoles says who may claim each category (see the readings above).

@@ -150,6 +150,38 @@ type Applicant struct {
 
 	CreditRecords []CreditRecord `json:"credit_records,omitempty"`
 	Sanctions     []Sanction     `json:"sanctions,omitempty"`
+	// Projects are the applicant's awarded retrofit projects as the system
+	// records them (第十条（三）); the declaration above is the applicant's own.
+	Projects []ProjectRecord `json:"projects,omitempty"`
+}
+
+// ProjectState is where a recorded retrofit project stands, as far as
+// 第十条（三） is concerned.
+type ProjectState string
+
+// Project states of the input.
+const (
+	ProjectOpen       ProjectState = "open"       // not yet accepted: in progress, awaiting acceptance or rectifying
+	ProjectAccepted   ProjectState = "accepted"   // 验收合格
+	ProjectTerminated ProjectState = "terminated" // 验收不合格或被撤销奖补，已终止
+)
+
+var projectStateLabels = map[ProjectState]string{
+	ProjectOpen: "尚未验收", ProjectAccepted: "已验收", ProjectTerminated: "已终止（验收不合格或奖补撤销）",
+}
+
+// Label is the Chinese name of the state.
+func (s ProjectState) Label() string { return labelOr(projectStateLabels, s) }
+
+// ProjectRecord is one retrofit project of the applicant: its application
+// number and title, its state and, while open, the deadline by which it must
+// be accepted (completion deadline, or the rectification deadline after a
+// failed acceptance).
+type ProjectRecord struct {
+	Number   string       `json:"number"`
+	Title    string       `json:"title,omitempty"`
+	State    ProjectState `json:"state"`
+	Deadline Date         `json:"deadline,omitzero"`
 }
 
 // CreditRecord is a listing (经营异常名录, 严重失信主体名单) or an incident
@@ -258,6 +290,11 @@ var fieldLabels = map[string]string{
 	"applicant.sanctions.decided":                  "决定日期",
 	"applicant.sanctions.article":                  "依据条款",
 	"applicant.sanctions.reason":                   "事由",
+	"applicant.projects":                           "改造项目记录",
+	"applicant.projects.number":                    "申报编号",
+	"applicant.projects.title":                     "项目名称",
+	"applicant.projects.state":                     "项目状态",
+	"applicant.projects.deadline":                  "完成（整改）期限",
 	"claim":                                        "申报事项",
 	"claim.category":                               "申报类别",
 	"claim.subtype":                                "子类",
@@ -470,7 +507,32 @@ func (a *Applicant) validate() error {
 	if err := validateCredit(a.CreditRecords); err != nil {
 		return err
 	}
-	return validateSanctions(a.Sanctions)
+	if err := validateSanctions(a.Sanctions); err != nil {
+		return err
+	}
+	return validateProjects(a.Projects)
+}
+
+var projectOrder = []ProjectState{ProjectOpen, ProjectAccepted, ProjectTerminated}
+
+func validateProjects(ps []ProjectRecord) error {
+	if err := checkLen("applicant.projects", len(ps)); err != nil {
+		return err
+	}
+	for i, p := range ps {
+		path := func() string { return indexed("applicant.projects", i) }
+		switch {
+		case strings.TrimSpace(p.Number) == "" || textProblem(p.Number):
+			return requireText(path()+".number", p.Number)
+		case textProblem(p.Title):
+			return optionalText(path()+".title", p.Title)
+		case projectStateLabels[p.State] == "":
+			return fieldErr(path()+".state", "必须是以下之一：%s；实际为 %q", enumList(projectStateLabels, projectOrder), p.State)
+		case p.State == ProjectOpen && p.Deadline.IsZero():
+			return fieldErr(path()+".deadline", "尚未验收的项目必须填写，格式为 %s", DateLayout)
+		}
+	}
+	return nil
 }
 
 var (

@@ -62,6 +62,12 @@ const (
 	kRankEffectCap
 	kRankProductTopN
 	kRankProviderTopN
+	kCompletionMonths
+	kAcceptanceMinLevel
+	kRectificationMonths
+	kPilotEndDate
+	kPilotGoalLevel
+	kPilotGoalShare
 	numKeys
 )
 
@@ -78,6 +84,9 @@ const (
 	kindDistricts                   // [{code?,name}]
 	kindProvinces                   // [{code,name,mainland}]
 	kindSpending                    // [{code,name}]
+	kindMonths                      // whole months 1–60
+	kindLevel                       // digital level 1–4 (一级…四级, FACTS §5)
+	kindDate                        // a civil date "YYYY-MM-DD"
 )
 
 type keySpec struct {
@@ -121,6 +130,12 @@ var keySpecs = [numKeys]keySpec{
 	kRankEffectCap:        {"ranking.effect_cap_bp", "单项成效指标计入排名的提升幅度上限", kindBP},
 	kRankProductTopN:      {"ranking.product.top_n", "“小快轻准”产品排名默认推荐名额", kindCount},
 	kRankProviderTopN:     {"ranking.provider.top_n", "优秀服务商排名默认推荐名额", kindCount},
+	kCompletionMonths:     {"project.completion_months", "改造完成期限（公示结束后月数）", kindMonths},
+	kAcceptanceMinLevel:   {"acceptance.min_level", "验收要求的数字化水平等级下限", kindLevel},
+	kRectificationMonths:  {"acceptance.rectification_months", "验收不通过后的整改期限（月数）", kindMonths},
+	kPilotEndDate:         {"pilot.end_date", "试点实施期结束日期", kindDate},
+	kPilotGoalLevel:       {"pilot.goal_level", "试点目标的数字化水平等级", kindLevel},
+	kPilotGoalShare:       {"pilot.goal_share_bp", "试点行业企业达到目标等级的比例目标", kindBP},
 }
 
 var keyIndex = func() map[string]keyID {
@@ -180,6 +195,7 @@ type parsed struct {
 	provinceBy map[string]Province
 	spending   []SpendingType
 	spendingBy map[string]SpendingType
+	date       Date
 }
 
 // ValueRef says where a resolved value comes from: the date it took effect
@@ -491,14 +507,15 @@ func (i overrideField) String() string { return "overrides[" + strconv.Itoa(int(
 // Values is the resolved view of all parameters on one date (or on the
 // dates of one interval between changes). It is read-only and shared.
 type Values struct {
-	version string
-	from    Date // first day of the interval these values apply to
-	n       [numKeys]int64
-	prefix  string
-	pilot   *parsed
-	dist    *parsed
-	prov    *parsed
-	spend   *parsed
+	version  string
+	from     Date // first day of the interval these values apply to
+	n        [numKeys]int64
+	prefix   string
+	pilotEnd Date
+	pilot    *parsed
+	dist     *parsed
+	prov     *parsed
+	spend    *parsed
 	// refs says where each value comes from; shared between a snapshot and
 	// its overridden copies, whose own citations are in over.
 	refs *[numKeys]ValueRef
@@ -527,6 +544,8 @@ func (v *Values) setValue(k keyID, val parsed) {
 		v.spend = &val
 	case kindPrefix:
 		v.prefix = val.s
+	case kindDate:
+		v.pilotEnd = val.date // the only date parameter
 	default:
 		v.n[k] = val.n
 	}
@@ -589,11 +608,15 @@ func (v *Values) Int(key string) (int64, bool) {
 		return 0, false
 	}
 	switch keySpecs[k].kind {
-	case kindCount, kindFen, kindBP, kindYears:
+	case kindCount, kindFen, kindBP, kindYears, kindMonths, kindLevel:
 		return v.n[k], true
 	}
 	return 0, false
 }
+
+// PilotEnd is the last day of the pilot period (pilot.end_date): the
+// measures run until the pilot ends (第二十一条) and 第十条（三） applies after it.
+func (v *Values) PilotEnd() Date { return v.pilotEnd }
 
 // Ref returns where the value of key in force comes from.
 func (v *Values) Ref(key string) (ValueRef, bool) {
@@ -638,6 +661,12 @@ func parseValue(k keyID, raw json.RawMessage) (parsed, error) {
 		return parseInt(raw, 0, 10000, "基点")
 	case kindYears:
 		return parseInt(raw, 1, 100, "年数")
+	case kindMonths:
+		return parseInt(raw, 1, 60, "月数")
+	case kindLevel:
+		return parseInt(raw, 1, 4, "等级，1=一级…4=四级")
+	case kindDate:
+		return parseDateValue(raw)
 	case kindPrefix:
 		return parsePrefix(raw)
 	case kindIndustries:
@@ -699,6 +728,18 @@ func jsonInt(raw []byte) (int64, bool) {
 		n = -n
 	}
 	return n, true
+}
+
+func parseDateValue(raw json.RawMessage) (parsed, error) {
+	var s string
+	if err := strictDecode(raw, &s); err != nil {
+		return parsed{}, fmt.Errorf("应为日期字符串 %q，实际为 %s", DateLayout, compactJSON(raw))
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return parsed{}, fmt.Errorf("无效：%v", err)
+	}
+	return parsed{date: d}, nil
 }
 
 func parsePrefix(raw json.RawMessage) (parsed, error) {

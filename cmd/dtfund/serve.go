@@ -53,6 +53,12 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := prepareSchema(ctx, a, c.migrate, e); err != nil {
 		return err
 	}
+	// Awards made before retrofit projects existed get theirs (idempotent).
+	if n, err := a.EnsureProjects(ctx); err != nil {
+		return fmt.Errorf("补建改造项目：%w", err)
+	} else if n > 0 {
+		a.Log.Info("projects created for earlier awards", "count", n)
+	}
 	return serveApp(ctx, e, a, &c, nil)
 }
 

@@ -292,7 +292,12 @@ func (a *App) approveItem(ctx context.Context, tx *store.Tx, actor Actor, ap *st
 				}
 				return err
 			}
-			return tx.Audit(ctx, actor.audit("award.create", "award", strconv.FormatInt(aw.ID, 10)), nil, aw)
+			if err := tx.Audit(ctx, actor.audit("award.create", "award", strconv.FormatInt(aw.ID, 10)), nil, aw); err != nil {
+				return err
+			}
+			// Every award has its retrofit project from the start (project.go).
+			_, err = createProject(ctx, tx, actor, aw.ID)
+			return err
 		}})
 	if err != nil {
 		return nil, err

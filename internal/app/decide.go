@@ -26,9 +26,10 @@ func Decide(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy
 }
 
 // policyInputTx reads the facts of an application through tx and builds
-// the rules' input as of the transaction's date, with the items of an
-// itemized claim (the products of a ranking's proposed award, 第七条（三）),
-// which the caps count one by one.
+// the rules' input as of the transaction's date: the organisation, the call,
+// its credit records, sanctions and retrofit projects (第十条（三）), and the
+// items of an itemized claim (the products of a ranking's proposed award,
+// 第七条（三）), which the caps count one by one.
 func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (*policy.Input, error) {
 	org, err := tx.Organization(ctx, app.OrgID)
 	if err != nil {
@@ -48,6 +49,9 @@ func policyInputTx(ctx context.Context, tx *store.Tx, app *dtfund.Application) (
 	}
 	in, err := PolicyInput(org, call, app, credits, sanctions, calendar.DateOf(tx.Now()))
 	if err != nil {
+		return nil, err
+	}
+	if in.Applicant.Projects, err = projectRecords(ctx, tx, app.OrgID); err != nil {
 		return nil, err
 	}
 	if !itemized(call.Category, app.Subtype) {

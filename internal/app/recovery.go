@@ -63,9 +63,11 @@ func (a *App) RevokeAward(ctx context.Context, actor Actor, in RevokeInput) (*st
 
 // revokeTx revokes an award inside the caller's transaction: the ledger
 // posting, the revocation record, the award's status, the notification and
-// the audit record. The caller has checked the actor's authority and the
-// input (RevokeAward; a stop under 第十八条 and a violation decision under
-// 第二十条 revoke in their own transactions).
+// the audit record; the award's supervision cases end and its project, if
+// still open, is terminated with it (project.go). The caller has checked the
+// actor's authority and the input (RevokeAward; a stop under 第十八条, a
+// violation decision under 第二十条 and a project's termination revoke in
+// their own transactions).
 func revokeTx(ctx context.Context, tx *store.Tx, actor Actor, in RevokeInput) (*store.Revocation, error) {
 	f, err := tx.AwardFacts(ctx, in.AwardID)
 	if err != nil {
@@ -86,6 +88,9 @@ func revokeTx(ctx context.Context, tx *store.Tx, actor Actor, in RevokeInput) (*
 		return nil, err
 	}
 	if err := endCasesOnRevoke(ctx, tx, actor, f.ID, in); err != nil {
+		return nil, err
+	}
+	if err := terminateOnRevocation(ctx, tx, actor, f.ID, in); err != nil {
 		return nil, err
 	}
 	if err := tx.Notify(ctx, store.Notification{OrgID: f.OrgID, Subject: "奖补已撤销",

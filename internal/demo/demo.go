@@ -78,6 +78,13 @@ var orgSeeds = []orgSeed{
 	{"长春通达轨道车辆配件有限公司", dtfund.OrgEnterprise, "220106", "220106", "3715", true, false, 180, 8500, 6000},
 	{"长春康华药业有限公司", dtfund.OrgEnterprise, "220173", "220173", "2740", true, false, 240, 15000, 12000},
 	{"长春吉光电子有限公司", dtfund.OrgEnterprise, "220173", "220173", "3982", true, false, 75, 3200, 2100},
+	// Applicants of the history whose awards go on to their retrofit
+	// projects' acceptance (projects.go).
+	{"长春精工汽车零部件有限公司", dtfund.OrgEnterprise, "220174", "220174", "3670", true, false, 230, 11000, 7000},
+	{"长春宏运汽车部件有限公司", dtfund.OrgEnterprise, "220174", "220174", "3670", true, false, 110, 5200, 3300},
+	{"长春丰泰汽车零部件有限公司", dtfund.OrgEnterprise, "220174", "220174", "3670", true, false, 170, 8800, 5100},
+	{"长春芯意电子科技有限公司", dtfund.OrgEnterprise, "220173", "220173", "3976", true, false, 65, 3900, 2600},
+	{"长春铁运轨道装备配件有限公司", dtfund.OrgEnterprise, "220106", "220106", "3716", true, false, 150, 7600, 5400},
 }
 
 // Seed creates the demo organisations, accounts and expert pool, the

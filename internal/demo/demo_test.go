@@ -92,6 +92,7 @@ func TestSeed(t *testing.T) {
 		t.Run("audit chain", s.testAudit)
 		t.Run("免申即享", s.testMatching) // matching_test.go
 		t.Run("supervision", s.testSupervision)
+		t.Run("projects", s.testProjects) // projects_test.go
 	})
 }
 
@@ -255,8 +256,10 @@ func (s *seeded) wantAwards(t *testing.T) {
 			t.Errorf("award %+v: want an amount and the approval's number", aw)
 		}
 	}
-	if len(awards) != 2 || !funds[store.FundCentral] || !funds[store.FundLocal] {
-		t.Errorf("awards %+v: want one central-funded and one local-funded", awards)
+	// The chain leader's and the large enterprise's, and the five whose
+	// projects show acceptance (projects.go).
+	if len(awards) != 7 || !funds[store.FundCentral] || !funds[store.FundLocal] {
+		t.Errorf("awards %+v: want seven, central-funded and local-funded", awards)
 	}
 }
 
@@ -354,15 +357,23 @@ func TestSeedPayments(t *testing.T) {
 		if states[store.InstrPaidOut] == 0 || states[store.InstrRecalled]+states[store.InstrPaidOut] == 0 {
 			t.Fatalf("instruction states: %v", states)
 		}
+		// Two revocations: the one recovered here, and the award of the
+		// project terminated after its second failed acceptance (projects.go).
 		revs, total, err := s.a.Receivables(ctx, fin, false, store.Page{})
-		if err != nil || total != 1 || revs[0].ReceivableFen == 0 || revs[0].RecoveredFen == 0 || revs[0].OutstandFen == 0 ||
-			revs[0].RecoveredFen+revs[0].OutstandFen != revs[0].ReceivableFen {
+		var repaid *store.Revocation
+		for _, r := range revs {
+			if r.RecoveredFen > 0 {
+				repaid = r
+			}
+		}
+		if err != nil || total != 2 || repaid == nil || repaid.ReceivableFen == 0 || repaid.OutstandFen == 0 ||
+			repaid.RecoveredFen+repaid.OutstandFen != repaid.ReceivableFen {
 			t.Fatalf("receivables: %d %+v %v", total, revs, err)
 		}
 		rec, err := s.a.Reconcile(ctx, fin)
-		if err != nil || !rec.Holds || rec.PaidOutFen == 0 || rec.RecoveredFen != revs[0].RecoveredFen {
+		if err != nil || !rec.Holds || rec.PaidOutFen == 0 || rec.RecoveredFen != repaid.RecoveredFen {
 			t.Fatalf("reconcile: %+v %v", rec, err)
 		}
-		t.Logf("demo payments: %d instructions %v, revoked %s, reconcile holds", len(ins), states, revs[0].AppNumber)
+		t.Logf("demo payments: %d instructions %v, revoked %s, reconcile holds", len(ins), states, repaid.AppNumber)
 	})
 }

@@ -87,7 +87,11 @@ func (h *history) calls() error {
 		Notice: fmt.Sprintf("依据办法第七条（一），组织四个试点行业中小企业申报%d年度实施的数字化改造项目奖补。"+
 			"合同、发票、付款日期须在项目实施期（%d年1月1日至12月31日）内。", h.year, h.year),
 		WindowFrom: fmt.Sprintf("%d-01-01", h.year), WindowTo: fmt.Sprintf("%d-12-31", h.year),
-		Materials: []string{"申报书", "发票及付款凭证", "合同"}, Quotas: map[string]int{"220174": 5, "220173": 5, "220106": 4}}
+		Materials: []string{"申报书", "发票及付款凭证", "合同"}, Quotas: map[string]int{"220174": 8, "220173": 6, "220106": 4},
+		// The projects of this call were carried out in the call's window,
+		// before the application: they have one month to be accepted.
+		Overrides: []dtfund.CallOverride{{Key: "project.completion_months", Value: 1,
+			Source: fmt.Sprintf("长工信发〔%d〕18号 申报通知：项目已于实施期内完成，须在拟支持名单公示结束后1个月内申请验收", h.year+1)}}}
 	h.h2 = &dtfund.Call{Category: "local", Title: fmt.Sprintf("%d年工业企业数字化转型地方配套资金项目申报", h.year),
 		Notice:    "依据办法第八条、第九条，地方配套资金支持国家备案行业的大型企业和其他行业企业数字化转型。",
 		Materials: []string{"申报书", "项目投资证明"}}

@@ -110,6 +110,26 @@ var historyPlans = []histPlan{
 		story: "已申报后因违规被取消申报资格（第二十条处理决定，三年内不准申报）", start: 63, submit: 58,
 		title: "转向架焊接机器人数据采集与质量追溯改造", desc: "焊接机器人加装数据采集终端，建设焊缝质量追溯系统。",
 		items: []spendItem{{"software", qiming, "焊缝质量追溯系统", 260000}, {"data_equipment", "长春智联自动化有限公司", "焊接数据采集终端", 90000}}},
+	{user: "jinggong", contact: "刘洋（精工零部件）", org: "长春精工汽车零部件有限公司", district: "汽开区",
+		story: "已批准；改造项目验收不通过，整改后复验通过（已验收）", start: 74, submit: 73, title: "汽车制动盘加工线设备联网与质量追溯改造",
+		scores: [3]int{83, 81, 85}, desc: "制动盘加工线14台数控设备联网，建设在线检测与质量追溯系统。",
+		items: []spendItem{{"software", platfm, "质量追溯系统", 260000}, {"data_equipment", "长春智联自动化有限公司", "设备联网网关及在线检测终端", 110000}, {"consulting", platfm, "数字化诊断咨询", 40000}}},
+	{user: "hongyun", contact: "邹涛（宏运部件）", org: "长春宏运汽车部件有限公司", district: "汽开区",
+		story: "已批准；改造项目整改后再次验收不通过，项目终止、奖补撤销并追回", start: 73, submit: 72, title: "汽车线束检测设备数据采集改造",
+		scores: [3]int{80, 78, 79}, desc: "线束导通检测设备加装数据采集终端，建设检测数据管理系统。",
+		items: []spendItem{{"software", platfm, "检测数据管理系统", 150000}, {"data_equipment", "长春智联自动化有限公司", "数据采集终端12套", 70000}}},
+	{user: "fengtai", contact: "何静（丰泰零部件）", org: "长春丰泰汽车零部件有限公司", district: "汽开区",
+		story: "已批准；改造项目实施中，已过完成期限未申请验收（逾期）", start: 72, submit: 71, title: "汽车座椅滑轨生产线MES改造",
+		scores: [3]int{81, 80, 82}, desc: "座椅滑轨冲压焊接生产线部署MES，实现工单、设备和质量数据在线管理。",
+		items: []spendItem{{"software", qiming, "MES系统", 240000}, {"data_equipment", "长春智联自动化有限公司", "设备数据采集模块", 80000}}},
+	{user: "xinyi", contact: "龚敏（芯意电子）", org: "长春芯意电子科技有限公司", district: "高新区",
+		story: "已批准；改造项目验收不通过，整改中", start: 73, submit: 72, title: "光电器件封装线数据采集与良率分析",
+		scores: [3]int{82, 84, 80}, desc: "光电器件封装线设备数据采集，建设良率分析与工艺参数管理系统。",
+		items: []spendItem{{"software", beijing, "良率分析与工艺参数管理系统", 210000}, {"data_equipment", "长春智联自动化有限公司", "数据采集网关", 60000}}},
+	{user: "tieyun", contact: "孔亮（铁运配件）", org: "长春铁运轨道装备配件有限公司", district: "绿园区",
+		story: "已批准；改造项目已申请验收，待市工信局组织验收", start: 74, submit: 73, title: "轨道车辆制动配件数字化车间改造",
+		scores: [3]int{84, 83, 86}, desc: "制动配件机加车间设备联网，建设生产执行与设备运维系统。",
+		items: []spendItem{{"software", qiming, "生产执行与设备运维系统", 280000}, {"data_equipment", "长春智联自动化有限公司", "设备联网模块", 100000}, {"consulting", platfm, "精益数字化咨询", 30000}}},
 	{user: "jiguang", contact: "田甜（吉光电子）", org: "长春吉光电子有限公司", district: "高新区", story: "申报主体已撤回",
 		start: 72, submit: 70, title: "电子元件包装线条码追溯改造",
 		desc:  "包装线加装条码打印和扫码设备，实现成品批次追溯。",
@@ -150,12 +170,18 @@ var districtDecisions = []districtDecision{
 	{"dingsheng", "lvyuan", dtfund.ActRecommend, recommendOpinion, "", 50, "09:50"},
 	{"tongda", "lvyuan", dtfund.ActRecommend, recommendOpinion, "", 50, "10:10"},
 	{"zhongche", "lvyuan", dtfund.ActRecommend, recommendOpinion + "该企业为国家备案行业大型企业，申请地方配套资金支持（第八条）。", "", 50, "10:40"},
+	{"jinggong", "qixian", dtfund.ActRecommend, recommendOpinion, "", 52, "15:00"},
+	{"hongyun", "qixian", dtfund.ActRecommend, recommendOpinion, "", 52, "15:20"},
+	{"fengtai", "qixian", dtfund.ActRecommend, recommendOpinion, "", 52, "15:40"},
+	{"xinyi", "gaoxin", dtfund.ActRecommend, recommendOpinion, "", 51, "10:50"},
+	{"tieyun", "lvyuan", dtfund.ActRecommend, recommendOpinion, "", 50, "11:00"},
 }
 
 // The expert panels of the history: the first covers the 7.1 call, the
 // second the local-fund call.
 var (
-	panel1Apps = []string{"ruiguang", "xincheng", "boao", "dingsheng", "kanghua", "huaxin", "tiancheng", "tongda", "lianzhu"}
+	panel1Apps = []string{"ruiguang", "xincheng", "boao", "dingsheng", "kanghua", "huaxin", "tiancheng", "tongda", "lianzhu",
+		"jinggong", "hongyun", "fengtai", "xinyi", "tieyun"}
 	panel2Apps = []string{"zhongche"}
 )
 

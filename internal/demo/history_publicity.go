@@ -31,7 +31,7 @@ var (
 )
 
 func (h *history) schedulePublicity() {
-	h.scheduleBatch(0, 31, "第一批", "tiancheng", "lianzhu", "zhongche")
+	h.scheduleBatch(0, 31, "第一批", append([]string{"tiancheng", "lianzhu", "zhongche"}, projectUsers...)...)
 	h.on(29, "10:15", func() error { return h.lodge(0, objUpheld) })
 	h.on(29, "16:40", func() error { return h.lodge(0, objDismissed) })
 	h.on(27, "15:00", func() error { return h.decide(objUpheld) })

@@ -133,10 +133,10 @@ func (h *history) dishonesty() error {
 func (h *history) scheduleRecheck() {
 	const cityOK = "经复核，申报主体资格、申报材料和专家评审意见符合要求，同意通过。"
 	const financeOK = "经复核，资金来源和支持额度符合规定，同意通过。"
-	for i, u := range []string{"boao", "kanghua", "huaxin", "tiancheng", "tongda", "lianzhu", "zhongche"} {
+	for i, u := range append([]string{"boao", "kanghua", "huaxin", "tiancheng", "tongda", "lianzhu", "zhongche"}, projectUsers...) {
 		h.on(37, fmt.Sprintf("%02d:%02d", 10+i/3, i%3*20), func() error { return h.sign("shigongxin", u, true, cityOK) })
 	}
-	for i, u := range []string{"kanghua", "huaxin", "tiancheng", "tongda", "lianzhu", "zhongche"} {
+	for i, u := range append([]string{"kanghua", "huaxin", "tiancheng", "tongda", "lianzhu", "zhongche"}, projectUsers...) {
 		h.on(36, fmt.Sprintf("%02d:%02d", 14+i/3, i%3*20), func() error { return h.sign("shicaizheng", u, true, financeOK) })
 	}
 	h.on(36, "16:30", func() error {

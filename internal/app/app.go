@@ -23,7 +23,7 @@ type App struct {
 	// FilesDir/attachments by their SHA-256 (attachment.go).
 	FilesDir string
 	// Acceptances supplies accepted 第七条（一） projects to 免申即享 matching
-	// (matching.go); nil until the acceptance part provides them.
+	// (matching.go): the projects' acceptance records (acceptance_source.go).
 	Acceptances AcceptanceSource
 
 	cal calendarCache
@@ -37,7 +37,9 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now}
+	a := &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now}
+	a.Acceptances = projectAcceptances{a}
+	return a
 }
 
 // Actor is who performs an action: a logged-in user, or the system itself

@@ -159,8 +159,8 @@ func seedBench(b *testing.B, a *app.App) (app.Actor, int64) {
 	}
 	for _, stmt := range []string{
 		`INSERT INTO products (provider_org_id, kind, name, created_at, updated_at) VALUES ` + strings.Join(products, ", "),
-		`INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, created_at)
- SELECT p.id, o.id, p.provider_org_id, 'B-' || o.id || '-' || p.id, '2026-03-01', 'confirmed', ` + ts + `
+		`INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, created_at, confirmed_at)
+ SELECT p.id, o.id, p.provider_org_id, 'B-' || o.id || '-' || p.id, '2026-03-01', 'confirmed', ` + ts + `, ` + ts + `
  FROM organizations o JOIN products p ON p.kind = 'cloud_service' AND CAST(substr(p.name, 6) AS INTEGER) <= o.id % 4 + 1
  WHERE o.name LIKE '基准企业%' AND o.id % 10 < 6`,
 	} {

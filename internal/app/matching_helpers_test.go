@@ -92,8 +92,12 @@ func (m *matchFixture) product(t *testing.T, name, kind string) {
 // the enterprise unless state says otherwise.
 func (m *matchFixture) adopt(t *testing.T, org *dtfund.Organization, product, date, state string) {
 	m.seq++
-	m.exec(t, `INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, created_at)
- SELECT id, %d, %d, 'HT-%d', '%s', '%s', '2026-01-01T00:00:00.000000Z' FROM products WHERE name = '%s'`,
+	// The state's own time is set as the adoptions table requires.
+	m.exec(t, `INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, created_at,
+ confirmed_at, rejected_at)
+ SELECT id, %d, %d, 'HT-%d', '%s', '%s', '2026-01-01T00:00:00.000000Z',
+ CASE WHEN '%[5]s' = 'confirmed' THEN '2026-01-01T00:00:00.000000Z' END, CASE WHEN '%[5]s' = 'rejected' THEN '2026-01-01T00:00:00.000000Z' END
+ FROM products WHERE name = '%s'`,
 		org.ID, m.provider.ID, m.seq, date, state, product)
 }
 

@@ -108,6 +108,7 @@ func TestMatchingPolicyValidationAndRoles(t *testing.T) {
 	testdb.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		m := newMatchFixture(t, db)
+		m.a.Acceptances = nil // a deployment without acceptance results refuses the criterion
 		in := app.MatchPolicyInput{Name: " ", CallID: m.call.ID, PeriodFrom: "2026-09-30", PeriodTo: "2026-01-01", MinServices: 0,
 			ConfirmDays: 91, RequireAcceptance: true}
 		_, err := m.a.CreateMatchPolicy(ctx, m.city, in)

@@ -182,7 +182,6 @@ func createProject(ctx context.Context, tx *store.Tx, actor Actor, awardID int64
 	return p, tx.Audit(ctx, actor.audit("project.create", "project", itoa(p.ID)), nil, p)
 }
 
-
 // projectBackfillBatch bounds one transaction of the backfill.
 const projectBackfillBatch = 50
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"dtfund"
+	"dtfund/calendar"
 	"dtfund/internal/app"
 	"dtfund/internal/store"
 	"dtfund/internal/testdb"
@@ -335,6 +336,12 @@ func TestAcceptanceLevelRule(t *testing.T) {
 		var fs []policy.Finding
 		if json.Unmarshal([]byte(res.Acceptance.Findings), &fs) != nil || len(fs) != 1 || fs[0].Outcome != policy.Pass || !strings.Contains(fs[0].Message, "40.00 分") {
 			t.Fatalf("stored findings %s", res.Acceptance.Findings)
+		}
+		// The accepted project is what 免申即享 matching's acceptance criterion reads.
+		accepted, err := f.a.Acceptances.AcceptedProjects(ctx, calendar.DateOf(f.a.Now()))
+		if err != nil || len(accepted[f.orgs[0].ID]) != 1 || len(accepted[f.orgs[1].ID]) != 0 ||
+			!strings.Contains(accepted[f.orgs[0].ID][0].Project, res.Project.AppNumber) {
+			t.Fatalf("accepted projects for matching: %+v, %v", accepted, err)
 		}
 		// A call requiring 三级 refuses 二级.
 		err = db.InTx(ctx, func(tx *store.Tx) error {

@@ -125,9 +125,9 @@ func (s *seeder) declineDemoProposal(policyID int64, org, username string) error
 	return s.a.DeclineProposal(s.ctx, s.actor(username), p.ID, "本单位上云项目已获省级专项资金支持，不再重复申领。")
 }
 
-// seedDemoCloudAdoptionsIfNone gives the demo its platform cloud services
-// and the enterprises' confirmed adoptions — unless the providers' part of
-// the demo has already seeded cloud-service adoptions, which then serve.
+// seedDemoCloudAdoptionsIfNone gives the demo the platform cloud services
+// and the enterprises' confirmed adoptions its 免申即享 story needs, next to
+// those the providers' part of the demo recorded.
 func (s *seeder) seedDemoCloudAdoptionsIfNone() error {
 	org := func(name string) int64 { return s.orgs[name].ID }
 	use := func(ent string, no string, day int) store.SeedCloudUse {
@@ -147,7 +147,7 @@ func (s *seeder) seedDemoCloudAdoptionsIfNone() error {
 	}
 	s.set(s.moment(matchingSetupDay+1, "16:00"))
 	return s.a.DB.InTx(s.ctx, func(tx *store.Tx) error {
-		seeded, err := tx.SeedCloudAdoptionsIfNone(s.ctx, products)
+		seeded, err := tx.SeedCloudAdoptions(s.ctx, products)
 		if err != nil || !seeded {
 			return err
 		}

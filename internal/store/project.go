@@ -554,3 +554,33 @@ func projectGoals(rows *sql.Rows, err error) ([]ProjectGoal, error) {
 	}
 	return out, rows.Err()
 }
+
+// AcceptedRetrofit is an accepted 第七条（一） project, for 免申即享 matching.
+type AcceptedRetrofit struct {
+	OrgID      int64
+	AppNumber  string
+	Title      string
+	AcceptedAt time.Time
+}
+
+// AcceptedRetrofits lists the accepted projects of 第七条（一） awards.
+func (db *DB) AcceptedRetrofits(ctx context.Context) ([]AcceptedRetrofit, error) {
+	rows, err := db.query(ctx, `SELECT p.org_id, a.number, a.title, COALESCE(p.closed_at, '') FROM projects p
+ JOIN applications a ON a.id = p.application_id JOIN calls c ON c.id = a.call_id
+ WHERE p.state = ? AND c.category = '7.1' ORDER BY p.id`, ProjectAccepted)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AcceptedRetrofit
+	for rows.Next() {
+		var r AcceptedRetrofit
+		var at string
+		if err := rows.Scan(&r.OrgID, &r.AppNumber, &r.Title, &at); err != nil {
+			return nil, err
+		}
+		r.AcceptedAt = parseTime(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

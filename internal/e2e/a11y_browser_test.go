@@ -58,7 +58,7 @@ func axeSource(t *testing.T) string {
 
 // skipLink leaves out what is not an HTML page of this site: downloads,
 // files, exports, anchors and the logout form's target.
-var skipLink = regexp.MustCompile(`^(#|mailto:|https?:)|\.(xlsx|pdf|csv|json|png|svg)(\?|$)|/attachments/\d|/file(\?|$)|^/logout|/static/`)
+var skipLink = regexp.MustCompile(`^(#|mailto:|https?:)|\.(xlsx|pdf|csv|json|png|svg)(\?|$)|/attachments/\d|/files?(/\d+)?(\?|$)|^/import-templates/|^/logout|/static/`)
 
 // routeShape reduces a URL to its route: numbers become {n}, and only the
 // names of the query parameters count (a filter's values do not make new

@@ -44,12 +44,30 @@ func (s *Server) recentActivity(r *http.Request) any {
 
 func init() {
 	extraFuncs["auditAction"] = auditActionLabel
+	extraFuncs["auditObject"] = auditObjectLabel
+}
+
+// auditObjectLabel names an audit record's object: 「公告 #9」.
+func auditObjectLabel(objectType, id string) string {
+	if l, ok := auditObjects[objectType]; ok {
+		objectType = l
+	}
+	if id == "" {
+		return objectType
+	}
+	return objectType + " #" + id
 }
 
 // auditActionLabel names an audit action for people: the application
 // actions by their labels, the rest by their code's object.
 func auditActionLabel(action string) string {
-	obj, verb, _ := strings.Cut(action, ".")
+	obj, verb, found := strings.Cut(action, ".")
+	if !found {
+		if v, ok := auditVerbs[action]; ok {
+			return v
+		}
+		return action
+	}
 	if obj == "application" {
 		if l := actionLabel(verb); l != verb {
 			return l
@@ -65,7 +83,12 @@ func auditActionLabel(action string) string {
 }
 
 var auditObjects = map[string]string{"application": "申报", "organization": "单位", "user": "用户", "call": "申报批次",
-	"publicity": "公示", "objection": "异议", "payment": "拨付", "budget": "预算", "announcement": "公告", "award": "奖补"}
+	"publicity": "公示", "publicity_batch": "公示批次", "objection": "异议", "payment": "拨付", "payment_instruction": "拨付指令",
+	"budget": "预算", "announcement": "公告", "award": "奖补", "expert": "专家", "panel": "评审组", "letter": "推荐函",
+	"project": "改造项目", "assessment": "数字化水平评测", "supervision": "过程监督", "inspection": "监督检查", "sanction": "违规处理",
+	"product": "产品", "adoption": "应用记录", "ranking": "排名", "matching": "免申即享", "import": "数据导入", "session": "会话",
+	"fund_plan": "资金使用计划", "payment_batch": "拨付批次", "credit": "信用记录", "token": "访问令牌"}
 
 var auditVerbs = map[string]string{"create": "新建", "update": "修改", "save": "保存", "delete": "删除", "withdraw": "撤回",
-	"submit": "提交", "approve": "批准", "revoke": "撤销", "issue": "下达", "hold": "暂缓"}
+	"submit": "提交", "approve": "批准", "revoke": "撤销", "issue": "下达", "hold": "暂缓", "login": "登录", "logout": "退出",
+	"run": "运行", "confirm": "确认", "decline": "放弃", "record": "登记", "propose": "推荐", "sign": "签署", "import": "导入"}

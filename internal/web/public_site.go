@@ -24,6 +24,7 @@ func (s *Server) publicSiteRoutes() []Route {
 		{"GET", "/public/calls", public, s.publicCalls},
 		{"GET", "/public/calls/{id}", public, s.publicCall},
 		{"GET", "/public/calendar/days", public, s.publicCalendarDays},
+		{"GET", "/public/publicity/{id}/notice", public, s.publicityNotice},
 		{"GET", "/public/announcements", public, s.publicAnnouncements},
 		{"GET", "/public/announcements/{id}", public, s.publicAnnouncement},
 
@@ -255,4 +256,36 @@ func (s *Server) publicCalendarDays(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	json.NewEncoder(w).Encode(map[string]any{"year": year, "off": off, "scheduled": cal.HasSchedule(year)})
+}
+
+// publicityNotice is the 公示 notice of a batch as a document that prints on
+// A4 (第十四条（五）): every project of the batch with its period, and how
+// to object.
+func (s *Server) publicityNotice(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pubID(w, r)
+	if !ok {
+		return
+	}
+	b, err := s.App.PublicBatch(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var items []*store.PublicityItem
+	for off := 0; ; off += 200 { // the whole list, a page of the store at a time
+		page, total, err := s.App.PublicItems(r.Context(), id, store.Page{Offset: off, Limit: 200})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if items = append(items, page...); len(page) == 0 || len(items) >= total {
+			break
+		}
+	}
+	var total int64
+	for _, it := range items {
+		total += it.AmountFen
+	}
+	s.render(w, r, "publicity_notice", s.newView(r, "公示："+b.Title, map[string]any{"Batch": b, "Items": publicItems(items, nil),
+		"TotalFen": total, "MaxPerHour": app.MaxObjectionsPerWindow}))
 }

@@ -16,6 +16,7 @@ var publicSiteAccess = map[string][]string{
 	"GET /public/calls":                 {"public"},
 	"GET /public/calls/{id}":            {"public"},
 	"GET /public/announcements":         {"public"},
+	"GET /public/publicity/{id}/notice": {"public"},
 	"GET /public/calendar/days":         {"public"},
 	"GET /public/announcements/{id}":    {"public"},
 	"GET /announcements":                {"city_miit"},
@@ -125,3 +126,4 @@ func TestCalendarDaysForThePicker(t *testing.T) {
 		}
 	})
 }
+

@@ -298,6 +298,19 @@ func TestPublicityObjectionsAndApprovalOverHTTP(t *testing.T) {
 				t.Errorf("public page shows %q", secret)
 			}
 		}
+		// The printable 公示 notice lists the same, with the total.
+		if _, page := anon.get("/public/publicity/" + m[1]); !strings.Contains(page, "/public/publicity/"+m[1]+"/notice") {
+			t.Error("the public batch page does not link its printable notice")
+		}
+		resp, notice := anon.get("/public/publicity/" + m[1] + "/notice")
+		for _, want := range []string{`class="doc"`, f.orgA.Name, "冲压车间MES改造", "2026-09-30 至 2026-10-12", "合计", ">15<", "长春市工业和信息化局"} {
+			if resp.StatusCode != 200 || !strings.Contains(notice, want) {
+				t.Errorf("notice lacks %q", want)
+			}
+		}
+		if strings.Contains(notice, hidden.Title) || strings.Contains(notice, f.orgA.USCC) {
+			t.Error("the notice shows what is not public")
+		}
 
 		// Anyone objects, with a PDF, using the token of the page they read.
 		it, _ := db.PublicityItemOfApp(ctx, ap.ID)

@@ -126,4 +126,3 @@ func TestCalendarDaysForThePicker(t *testing.T) {
 		}
 	})
 }
-

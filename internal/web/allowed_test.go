@@ -42,3 +42,12 @@ func TestTemplatesNameKnownRoutes(t *testing.T) {
 		t.Fatal("allowed for visitors")
 	}
 }
+
+func TestOnlyPDFAndImagesPreview(t *testing.T) {
+	for ct, want := range map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true,
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document": false, "text/html": false, "": false} {
+		if previewable(ct) != want {
+			t.Errorf("previewable(%q) = %v", ct, !want)
+		}
+	}
+}

@@ -731,8 +731,10 @@ func (s *Server) attachmentDelete(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, fmt.Sprintf("/apps/%d/edit#attachments", id), "附件已删除")
 }
 
-// attachmentDownload sends a file as a download, never shown inline: the
-// stored (checked) content type, nosniff, and the name it was uploaded with.
+// attachmentDownload sends a file as a download with the stored (checked)
+// content type, nosniff and the name it was uploaded with. With ?preview=1
+// a PDF or an image (types decided by content at upload) is shown inline
+// instead, for reading in the browser; other types are always downloads.
 func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathID(w, r, "id")
 	if !ok {
@@ -748,9 +750,13 @@ func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": at.Name})
+	kind := "attachment"
+	if r.URL.Query().Get("preview") == "1" && previewable(at.ContentType) {
+		kind = "inline"
+	}
+	disposition := mime.FormatMediaType(kind, map[string]string{"filename": at.Name})
 	if disposition == "" {
-		disposition = "attachment"
+		disposition = kind
 	}
 	h := w.Header()
 	h.Set("Content-Type", at.ContentType)
@@ -759,3 +765,15 @@ func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "private, no-store")
 	http.ServeContent(w, r, "", at.UploadedAt, f)
 }
+
+// previewable reports whether a stored attachment's type is shown inline on
+// request: PDF and the image types the upload check admits.
+func previewable(contentType string) bool {
+	switch contentType {
+	case "application/pdf", "image/png", "image/jpeg":
+		return true
+	}
+	return false
+}
+
+func init() { extraFuncs["previewable"] = previewable }

@@ -251,6 +251,12 @@ func checkDownload(t *testing.T, c *client, path string) {
 		!strings.Contains(h.Get("Content-Disposition"), "filename*=utf-8''%E7%94%B3") {
 		t.Fatalf("download: %d %v", resp.StatusCode, h)
 	}
+	// A PDF can be previewed in the browser instead; the content is the same.
+	resp, body = c.get(path + "?preview=1")
+	if resp.StatusCode != 200 || body != string(pdf) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "inline;") ||
+		resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("preview: %d %v", resp.StatusCode, resp.Header)
+	}
 }
 
 func TestApplicationFormsNeedCSRF(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 func (s *Server) applicationRoutes() []Route {
 	return []Route{
 		{"GET", "/apps", loggedIn, s.appList},
+		{"GET", "/apps/export.xlsx", loggedIn, s.appListExport},
 		{"GET", "/apps/{id}", loggedIn, s.appDetail},
 		{"GET", "/notifications", loggedIn, s.notifications},
 	}
@@ -37,6 +38,13 @@ func appListFilter(q url.Values) store.ApplicationFilter {
 	}
 	f.DistrictCode = q.Get("district")
 	return f
+}
+
+// appListExport is the list with its filters and sort as a workbook.
+func (s *Server) appListExport(w http.ResponseWriter, r *http.Request) {
+	f := appListFilter(r.URL.Query()) // a district official's scope stays their district (app.FindApplications)
+	e, err := s.App.ExportApplications(r.Context(), actor(r), f)
+	s.sendExport(w, r, "applications.xlsx", e, err)
 }
 
 func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +73,8 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "申报列表", map[string]any{
 		"Apps": apps, "Pager": newPager(page, appPageSize, total, rest.Encode()), "States": dtfund.AppStates,
 		"Categories": dtfund.CallCategories, "Districts": districts,
-		"Sort": sortColumns("/apps", q, "number:申报编号", "org:申报单位", "requested:申请金额（元）", "state:状态", "updated:更新时间"),
+		"Sort":   sortColumns("/apps", q, "number:申报编号", "org:申报单位", "requested:申请金额（元）", "state:状态", "updated:更新时间"),
+		"Export": "/apps/export.xlsx?" + rest.Encode(),
 	})
 	v.Form = q
 	s.render(w, r, "app_list", v)

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"github.com/xuri/excelize/v2"
+
 	"context"
 	"net/http"
 	"net/url"
@@ -90,6 +92,64 @@ func TestApplicationListSorts(t *testing.T) {
 		}
 		if _, n, err := db.FindApplications(ctx, store.ApplicationFilter{}); err != nil || n != 3 {
 			t.Fatalf("applications after the injection attempts: %d, %v", n, err)
+		}
+	})
+}
+
+// The list's Excel export has the rows of the page's filters and sort, in
+// the user's scope.
+func TestApplicationListExport(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		now := time.Now()
+		call := &dtfund.Call{Category: "7.1", Title: "改造", OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(time.Hour),
+			Rubric: dtfund.Rubric{Criteria: []dtfund.Criterion{{Name: "方案", Weight: 100}}, PassMark: 60}}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateCall(ctx, call); err != nil {
+				return err
+			}
+			for i, o := range []*dtfund.Organization{f.orgA, f.orgB, f.orgA} {
+				ap := &dtfund.Application{CallID: call.ID, OrgID: o.ID, DistrictCode: o.DistrictCode, State: dtfund.StateSubmitted,
+					Title: "项目" + itoa(int64(i)), RequestedFen: int64(i+1) * 1_000_000}
+				if err := tx.CreateApplication(ctx, ap); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := func(user, query string) [][]string {
+			t.Helper()
+			c := f.client()
+			c.login(user)
+			resp, body := c.get("/apps/export.xlsx?" + query)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
+				t.Fatalf("%s export: %d", user, resp.StatusCode)
+			}
+			x, err := excelize.OpenReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, err := x.GetRows("申报列表")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rs
+		}
+		got := rows("city", "sort=-requested")
+		if len(got) < 4 || got[0][0] != "申报编号" || got[1][3] != "项目2" || got[3][3] != "项目0" {
+			t.Fatalf("city export: %v", got)
+		}
+		for _, r := range rows("district_a", "") {
+			if len(r) > 1 && r[1] == f.orgB.Name {
+				t.Fatal("a district official's export contains another district's application")
+			}
+		}
+		if got := rows("city", "district=220173"); len(got) < 2 || got[1][1] != f.orgB.Name {
+			t.Fatalf("district filter in the export: %v", got)
 		}
 	})
 }

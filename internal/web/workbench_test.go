@@ -13,7 +13,10 @@ import (
 	"dtfund/internal/testdb"
 )
 
-func init() { expectedAccess["GET /search"] = []string{"user"} }
+func init() {
+	expectedAccess["GET /search"] = []string{"user"}
+	expectedAccess["GET /apps/export.xlsx"] = []string{"user"}
+}
 
 // Search finds applications and organisations by name, number or code,
 // each only within the searcher's scope; the workbench lists the user's

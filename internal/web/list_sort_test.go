@@ -1,14 +1,14 @@
 package web_test
 
 import (
-	"github.com/xuri/excelize/v2"
-
 	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"dtfund"
 	"dtfund/internal/store"

@@ -200,7 +200,8 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	v := s.newView(r, "改造项目 "+pv.Project.AppNumber, map[string]any{"V": pv, "Idem": randomToken(),
-		"Summary": app.SummariseEvaluations(pv.Evaluations), "Form": r.PostForm.Get("form")})
+		"Summary": app.SummariseEvaluations(pv.Evaluations), "Form": r.PostForm.Get("form"),
+		"Cases": s.projectCases(r, pv.Project.AwardID)})
 	if err != nil {
 		s.pubRender(w, r, "project_detail", v, err)
 		return

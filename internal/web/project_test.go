@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"dtfund"
+	"dtfund/internal/app"
 	"dtfund/internal/store"
 	"dtfund/internal/testdb"
 )
@@ -209,5 +211,26 @@ func TestProjectTerminationOverHTTP(t *testing.T) {
 			t.Fatalf("after termination: %+v", pr)
 		}
 		payGet(t, city, "/receivables", p.pA.AppNumber)
+	})
+}
+
+// An awarded application links its project, and the project lists the
+// supervision cases of its award for those who may open them.
+func TestProjectLinksApplicationAndSupervision(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := newProjWeb(t, db)
+		district := app.Actor{User: &dtfund.User{Username: "district_a", Role: dtfund.RoleDistrictMIIT, DistrictCode: "220174"}}
+		c, err := p.app.RecordDeviation(ctx, district, app.DeviationInput{AwardID: p.awA.ID, Goal: "设备联网率达到85%",
+			Facts: "截至检查日设备联网率仅40%，进度明显滞后", FoundOn: "2026-11-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		city, ent := p.as("city"), p.as("applicant")
+		payGet(t, city, projPath(p.pA, ""), "过程监督", fmt.Sprintf(`href="/supervision/%d"`, c.ID), "设备联网率达到85%")
+		if body := payGet(t, ent, projPath(p.pA, "")); strings.Contains(body, "/supervision/") {
+			t.Error("the applicant's project page links supervision pages it may not open")
+		}
+		payGet(t, city, fmt.Sprintf("/apps/%d", p.pA.ApplicationID), `href="`+projPath(p.pA, "")+`"`)
 	})
 }

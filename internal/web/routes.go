@@ -109,13 +109,24 @@ func (s *Server) foundationRoutes() []Route {
 // routeAccess maps "METHOD /pattern" to its declared access, for templates
 // that show a link or a button only to those who may follow it (the
 // "allowed" template function). The table is the same for every server.
-var routeAccess = sync.OnceValue(func() map[string]Access {
-	m := map[string]Access{}
-	for _, rt := range (&Server{}).routeTable() {
-		m[rt.Method+" "+rt.Path] = rt.Access
-	}
-	return m
-})
+func routeAccess() map[string]Access {
+	routeAccessOnce.Do(func() {
+		routeAccessMap = map[string]Access{}
+		for _, rt := range routeTableOf() {
+			routeAccessMap[rt.Method+" "+rt.Path] = rt.Access
+		}
+	})
+	return routeAccessMap
+}
+
+var (
+	routeAccessOnce sync.Once
+	routeAccessMap  map[string]Access
+	// routeTableOf is set in init: handlers ask allowed(), which reads the
+	// route table, which names the handlers — a cycle for variable
+	// initialisers, not for an init function.
+	routeTableOf func() []Route
+)
 
 // allowed reports whether u (nil for a visitor) may call the route; an
 // unknown route is never allowed (TestTemplatesNameKnownRoutes catches typos).
@@ -124,4 +135,7 @@ func allowed(u *dtfund.User, route string) bool {
 	return ok && a.Allows(u)
 }
 
-func init() { extraFuncs["allowed"] = allowed }
+func init() {
+	extraFuncs["allowed"] = allowed
+	routeTableOf = func() []Route { return (&Server{}).routeTable() }
+}

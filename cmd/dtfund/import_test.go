@@ -61,6 +61,18 @@ func TestImportCommand(t *testing.T) {
 	if code, out, _ = runCLI(t, "", env, "import", "organizations", goodFile); code != 0 || !strings.Contains(out, "新增 0 行，更新 0 行，2 行与系统中一致") {
 		t.Fatalf("re-import: %d %q", code, out)
 	}
+	// Credit records of the imported organisations (第十一条, 第十三条):
+	// added once, then the same file changes nothing.
+	creditFile := write("credit.csv", "统一社会信用代码,类型,开始日期,结束日期,来源,备注\n"+
+		a+",经营异常名录,2025-03-01,,国家企业信用信息公示系统,未按期公示年报\n"+
+		b+",偷漏税等违法违规行为,2024-05-10,2024-05-10,长税罚〔2024〕8号,\n")
+	if code, out, errOut = runCLI(t, "", env, "import", "credit", creditFile); code != 0 || !strings.Contains(out, "信用记录") ||
+		!strings.Contains(out, "新增 2 行，更新 0 行，0 行与系统中一致") {
+		t.Fatalf("credit import: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ = runCLI(t, "", env, "import", "credit", creditFile); code != 0 || !strings.Contains(out, "新增 0 行，更新 0 行，2 行与系统中一致") {
+		t.Fatalf("credit re-import: %d %q", code, out)
+	}
 	// The expert pool is the city bureau's: the default actor may not.
 	if code, _, errOut = runCLI(t, "", env, "import", "experts", goodFile); code != 1 || !strings.Contains(errOut, "无权") {
 		t.Fatalf("experts as cli: %d %q", code, errOut)

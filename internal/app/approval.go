@@ -74,7 +74,7 @@ func (a *App) storePublicityFile(f *PublicityFile) (*store.FileContent, error) {
 // OpenObjectionFile opens an objection's evidence for the publicity
 // office; the caller closes it.
 func (a *App) OpenObjectionFile(ctx context.Context, actor Actor, id int64) (string, *store.FileContent, *os.File, error) {
-	o, err := a.Objection(ctx, actor, id)
+	o, err := a.objection(ctx, actor, id)
 	if err != nil {
 		return "", nil, nil, err
 	}

@@ -78,7 +78,32 @@ func (a *App) FindExperts(ctx context.Context, actor Actor, f store.ExpertFilter
 	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
 		return nil, 0, err
 	}
-	return a.DB.FindExperts(ctx, f)
+	es, total, err := a.DB.FindExperts(ctx, f)
+	for _, e := range es {
+		e.Contact = MaskContact(e.Contact)
+	}
+	return es, total, err
+}
+
+// ExpertProfile returns an expert's pool profile with the contact in full,
+// for editing it; the view is audited (敏感信息查看留痕).
+func (a *App) ExpertProfile(ctx context.Context, actor Actor, userID int64) (*store.ExpertProfile, error) {
+	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
+		return nil, err
+	}
+	es, _, err := a.DB.FindExperts(ctx, store.ExpertFilter{UserID: userID, Page: store.Page{Limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, dtfund.Errorf(dtfund.ENOTFOUND, "评审专家不存在")
+	}
+	if es[0].Contact != "" {
+		if err := a.auditView(ctx, actor, "expert", itoa(userID), "contact"); err != nil {
+			return nil, err
+		}
+	}
+	return es[0], nil
 }
 
 // SaveExpertProfile creates or updates the pool profile of the expert

@@ -51,6 +51,8 @@ func newExport(name, title string, sheets ...sheet.Sheet) (*Export, error) {
 // ExportOrganizations writes the organisations the actor may see with their
 // size facts, one row per organisation and year, in the columns the
 // organisations import reads: an export imported again changes nothing.
+// The contact telephones are in full (a masked one would not import back),
+// so the export is audited as a view of them.
 func (a *App) ExportOrganizations(ctx context.Context, actor Actor) (*Export, error) {
 	scope, err := OrgScope(actor)
 	if err != nil {
@@ -71,8 +73,12 @@ func (a *App) ExportOrganizations(ctx context.Context, actor Actor) (*Export, er
 		return nil, err
 	}
 	s := sheet.Sheet{Name: "单位及规模数据", Columns: OrgColumns}
+	phones := 0
 	for _, o := range orgs {
 		o = full[o.USCC]
+		if o.ContactPhone != "" {
+			phones++
+		}
 		base := []any{o.USCC, o.Name, o.Kind.Label(), o.LegalPerson, o.RegionCode, o.DistrictName, o.IndustryCode, orgRoles(o),
 			o.Address, o.ContactName, o.ContactPhone}
 		if len(o.SizeFacts) == 0 {
@@ -82,6 +88,9 @@ func (a *App) ExportOrganizations(ctx context.Context, actor Actor) (*Export, er
 			row := append(append([]any{}, base...), int64(f.Year), f.Employees, f.RevenueFen, f.AssetsFen)
 			s.Rows = append(s.Rows, row)
 		}
+	}
+	if err := a.auditExportView(ctx, actor, "organization", phones, "contact_phone"); err != nil {
+		return nil, err
 	}
 	return newExport("单位及规模数据.xlsx", "单位及规模数据", s)
 }
@@ -97,7 +106,7 @@ func orgRoles(o *dtfund.Organization) string {
 }
 
 // ExportExperts writes the expert pool (profiles filled in) in the columns
-// the expert import reads.
+// the expert import reads; the contacts are in full, and audited as viewed.
 func (a *App) ExportExperts(ctx context.Context, actor Actor) (*Export, error) {
 	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
 		return nil, err
@@ -109,10 +118,17 @@ func (a *App) ExportExperts(ctx context.Context, actor Actor) (*Export, error) {
 		return nil, err
 	}
 	s := sheet.Sheet{Name: "专家库", Columns: ExpertColumns}
+	contacts := 0
 	for _, e := range experts {
 		if e.HasProfile {
 			s.Rows = append(s.Rows, []any{e.Username, e.Name, e.Field, e.Affiliation, e.OrgUSCC, e.Contact, e.Active})
+			if e.Contact != "" {
+				contacts++
+			}
 		}
+	}
+	if err := a.auditExportView(ctx, actor, "expert", contacts, "contact"); err != nil {
+		return nil, err
 	}
 	return newExport("专家库.xlsx", "专家库", s)
 }

@@ -62,7 +62,7 @@ type ImportOptions struct {
 
 // ImportKindInfo describes a kind of import to the user.
 type ImportKindInfo struct {
-	Name    string // organizations, experts, calendar, summary
+	Name    string // organizations, experts, calendar, summary, credit
 	Label   string // 单位及规模数据 …
 	Article string // the articles the records serve
 	Note    string // what the import does, in a sentence
@@ -162,7 +162,7 @@ type importKind[T any] struct {
 var importKinds = map[string]importer{}
 
 // importOrder is the order kinds are offered in.
-var importOrder = []string{"organizations", "experts", "calendar", "summary"}
+var importOrder = []string{"organizations", "experts", "calendar", "summary", "credit"}
 
 func registerImport[T any](k *importKind[T]) { importKinds[k.Name] = k }
 
@@ -244,10 +244,11 @@ func ImportKind(name string) (ImportKindInfo, bool) {
 }
 
 // importScope is who sees which import records: district officials their
-// district's uploads, the city bureau and administrators every upload of
-// the kinds they may import.
+// district's uploads, the city bureaus and administrators every upload of
+// the kinds they may import (the city finance bureau: credit records).
 func importScope(actor Actor) (store.ImportFilter, error) {
-	if err := requireRole(actor, dtfund.RoleCityMIIT, dtfund.RoleAdmin, dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinance); err != nil {
+	if err := requireRole(actor, dtfund.RoleCityMIIT, dtfund.RoleCityFinance, dtfund.RoleAdmin, dtfund.RoleDistrictMIIT,
+		dtfund.RoleDistrictFinance); err != nil {
 		return store.ImportFilter{}, err
 	}
 	f := store.ImportFilter{DistrictCode: actor.User.DistrictCode}

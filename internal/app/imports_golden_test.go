@@ -148,6 +148,7 @@ func TestWriteImportGoldenInputs(t *testing.T) {
 		{"2027-02-11", "休息", "春节", ""},
 	}, nil)
 	writeCalendarMerged(t, filepath.Join(cal, "merged.xlsx"), src)
+	writeCreditGoldens(t, filepath.Join(goldenDir, "credit"))
 
 	writeBook(t, filepath.Join(goldenDir, "summary", "valid.xlsx"), [][]any{
 		{"2026年长春汽车经济技术开发区数字化改造申报汇总表"},
@@ -396,6 +397,8 @@ var goldenCases = []goldenCase{
 	{"calendar", "merged.xlsx", asAdmin, false},
 	{"summary", "valid.xlsx", asDistrict, true},
 	{"summary", "out_of_scope.xlsx", asDistrict, false},
+	{"credit", "valid.xlsx", asCity, false},
+	{"credit", "errors.xlsx", asCity, false},
 }
 
 func asCity(f *goldenFixture) app.Actor     { return f.city }

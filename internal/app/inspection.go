@@ -193,14 +193,14 @@ func targetItems(ctx context.Context, tx *store.Tx, in InspectionInput) ([]*stor
 		}
 		items = append(items, &store.InspectionItem{AwardID: id, OrgID: org})
 	}
-	ids, err := tx.OrgIDsByUSCC(ctx, in.USCCs)
+	orgs, err := tx.OrganizationsByUSCC(ctx, in.USCCs)
 	if err != nil {
 		return nil, err
 	}
 	var unknown []string
 	for _, c := range in.USCCs {
-		if id, ok := ids[c]; ok {
-			items = append(items, &store.InspectionItem{OrgID: id})
+		if o, ok := orgs[c]; ok {
+			items = append(items, &store.InspectionItem{OrgID: o.ID})
 		} else {
 			unknown = append(unknown, c)
 		}

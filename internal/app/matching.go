@@ -630,6 +630,11 @@ func (a *App) Proposal(ctx context.Context, actor Actor, id int64) (*ProposalVie
 	v.FullAccount = actor.User.Role == dtfund.RoleApplicant || paymentContext(actor, p)
 	if !v.FullAccount {
 		p.AccountNo = MaskAccount(p.AccountNo)
+	} else if actor.User.Role != dtfund.RoleApplicant && p.AccountNo != "" {
+		// An official sees the number in full: recorded (敏感信息查看留痕).
+		if err := a.auditView(ctx, actor, "match_proposal", itoa(p.ID), "account_no"); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
 }
@@ -644,6 +649,7 @@ func paymentContext(actor Actor, p *store.MatchProposal) bool {
 // PaymentAccount returns in full the bank account an enterprise confirmed
 // for the award of a matched application, for paying it (第六条（四）):
 // finance bureaus only (a district only its own), and only once approved.
+// Each call is audited as a view of the account number (sensitive.go).
 func (a *App) PaymentAccount(ctx context.Context, actor Actor, appID int64) (*store.BankAccount, error) {
 	if err := requireRole(actor, dtfund.RoleCityFinance, dtfund.RoleDistrictFinance); err != nil {
 		return nil, err
@@ -661,6 +667,9 @@ func (a *App) PaymentAccount(ctx context.Context, actor Actor, appID int64) (*st
 	}
 	if p.AppState != dtfund.StateApproved {
 		return nil, dtfund.Errorf(dtfund.ECONFLICT, "申报尚未审批通过，不提供收款账户")
+	}
+	if err := a.auditView(ctx, actor, "match_proposal", itoa(p.ID), "account_no"); err != nil {
+		return nil, err
 	}
 	return &store.BankAccount{Name: p.AccountName, Bank: p.BankName, Number: p.AccountNo}, nil
 }

@@ -20,18 +20,24 @@ func OrgScope(actor Actor) (string, error) {
 	return actor.User.DistrictCode, nil
 }
 
-// FindOrganizations lists organisations within the actor's jurisdiction.
+// FindOrganizations lists organisations within the actor's jurisdiction,
+// contact telephones masked.
 func (a *App) FindOrganizations(ctx context.Context, actor Actor, f store.OrgFilter) ([]*dtfund.Organization, int, error) {
 	scope, err := OrgScope(actor)
 	if err != nil {
 		return nil, 0, err
 	}
 	f.DistrictCode = scope
-	return a.DB.FindOrganizations(ctx, f)
+	orgs, total, err := a.DB.FindOrganizations(ctx, f)
+	for _, o := range orgs {
+		o.ContactPhone = MaskContact(o.ContactPhone)
+	}
+	return orgs, total, err
 }
 
 // Organization returns one organisation if the actor may see it: its own for
-// an applicant, within the jurisdiction for district officials.
+// an applicant, within the jurisdiction for officials, whose copy has the
+// contact telephone masked (OrganizationContact shows it).
 func (a *App) Organization(ctx context.Context, actor Actor, id int64) (*dtfund.Organization, error) {
 	if actor.User != nil && actor.User.Role == dtfund.RoleApplicant {
 		if actor.User.OrgID != id {
@@ -39,6 +45,31 @@ func (a *App) Organization(ctx context.Context, actor Actor, id int64) (*dtfund.
 		}
 		return a.DB.Organization(ctx, id, "")
 	}
+	o, err := a.officialsOrganization(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	o.ContactPhone = MaskContact(o.ContactPhone)
+	return o, nil
+}
+
+// OrganizationContact returns an organisation with its contact telephone in
+// full, for an official who needs to call it; the view is audited
+// (敏感信息查看留痕).
+func (a *App) OrganizationContact(ctx context.Context, actor Actor, id int64) (*dtfund.Organization, error) {
+	o, err := a.officialsOrganization(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if o.ContactPhone != "" {
+		if err := a.auditView(ctx, actor, "organization", itoa(o.ID), "contact_phone"); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func (a *App) officialsOrganization(ctx context.Context, actor Actor, id int64) (*dtfund.Organization, error) {
 	scope, err := OrgScope(actor)
 	if err != nil {
 		return nil, err

@@ -400,16 +400,35 @@ func objectableItem(ctx context.Context, tx *store.Tx, batchID, itemID int64) er
 	return nil
 }
 
-// Objections lists objections for the publicity office.
+// Objections lists objections for the publicity office, the objectors'
+// contacts masked.
 func (a *App) Objections(ctx context.Context, actor Actor, f store.ObjectionFilter) ([]*store.Objection, int, error) {
 	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
 		return nil, 0, err
 	}
-	return a.DB.FindObjections(ctx, f)
+	objs, total, err := a.DB.FindObjections(ctx, f)
+	for _, o := range objs {
+		o.Contact = MaskContact(o.Contact)
+	}
+	return objs, total, err
 }
 
-// Objection returns one objection for the publicity office.
+// Objection returns one objection for the publicity office, with the
+// objector's contact and address in full to verify it and answer
+// (第十四条（五）); the view is audited (敏感信息查看留痕).
 func (a *App) Objection(ctx context.Context, actor Actor, id int64) (*store.Objection, error) {
+	o, err := a.objection(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.auditView(ctx, actor, "objection", itoa(o.ID), "contact", "ip"); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// objection reads an objection for the publicity office without showing it.
+func (a *App) objection(ctx context.Context, actor Actor, id int64) (*store.Objection, error) {
 	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"dtfund"
 )
@@ -31,9 +32,39 @@ func (tx *Tx) CreditRecords(ctx context.Context, orgID int64) ([]CreditRecord, e
 	return creditRecords(ctx, tx.query, orgID)
 }
 
+const creditColumns = `id, org_id, kind, start_date, end_date, note, source, COALESCE(created_by, 0)`
+
 func creditRecords(ctx context.Context, query queryFunc, orgID int64) ([]CreditRecord, error) {
-	rows, err := query(ctx, `SELECT id, org_id, kind, start_date, end_date, note, source, COALESCE(created_by, 0)
- FROM credit_records WHERE org_id = ? ORDER BY start_date, id`, orgID)
+	return scanCredit(query(ctx, `SELECT `+creditColumns+` FROM credit_records WHERE org_id = ? ORDER BY start_date, id`, orgID))
+}
+
+// CreditRecordsOf returns the records of the given organisations (an
+// import's), oldest first per organisation, in bounded IN lists.
+func (db *DB) CreditRecordsOf(ctx context.Context, orgIDs []int64) ([]CreditRecord, error) {
+	return creditRecordsOf(ctx, db.query, orgIDs)
+}
+
+// CreditRecordsOf reads the records of the given organisations inside a
+// write transaction.
+func (tx *Tx) CreditRecordsOf(ctx context.Context, orgIDs []int64) ([]CreditRecord, error) {
+	return creditRecordsOf(ctx, tx.query, orgIDs)
+}
+
+func creditRecordsOf(ctx context.Context, query queryFunc, orgIDs []int64) ([]CreditRecord, error) {
+	var out []CreditRecord
+	for start := 0; start < len(orgIDs); start += importChunk {
+		part := orgIDs[start:min(start+importChunk, len(orgIDs))]
+		rs, err := scanCredit(query(ctx, `SELECT `+creditColumns+` FROM credit_records WHERE org_id IN (`+importInList(len(part))+`)
+ ORDER BY org_id, start_date, id`, importArgs(part)...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	return out, nil
+}
+
+func scanCredit(rows *sql.Rows, err error) ([]CreditRecord, error) {
 	if err != nil {
 		return nil, err
 	}

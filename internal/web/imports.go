@@ -17,7 +17,7 @@ import (
 // marked) → confirm, or discard. The upload form works without JavaScript;
 // static/upload.js adds an upload progress bar.
 func (s *Server) importRoutes() []Route {
-	importers := roles(dtfund.RoleCityMIIT, dtfund.RoleAdmin, dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinance)
+	importers := roles(dtfund.RoleCityMIIT, dtfund.RoleCityFinance, dtfund.RoleAdmin, dtfund.RoleDistrictMIIT, dtfund.RoleDistrictFinance)
 	upload := importers
 	upload.MaxBody = app.MaxImportSize + 1<<20 // the file and a few fields
 	return []Route{
@@ -84,6 +84,11 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, form url.
 		if len(kinds) > 0 {
 			form.Set("kind", kinds[0].Name)
 		}
+		for _, k := range kinds { // ?kind= preselects a kind (the credit page's link)
+			if k.Name == r.URL.Query().Get("kind") {
+				form.Set("kind", k.Name)
+			}
+		}
 	}
 	v := s.newView(r, "数据导入", data)
 	v.Form, v.Errors = form, errs
@@ -92,10 +97,32 @@ func (s *Server) renderImports(w http.ResponseWriter, r *http.Request, form url.
 
 // importUpload checks the uploaded file and keeps it as a previewed import;
 // the preview page shows what was found.
-func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) { s.uploadKind(w, r, "") }
+
+// creditImportPage is the former address of the credit records import
+// (第十一条, 第十三条): the import page with that kind chosen.
+func (s *Server) creditImportPage(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/imports?kind=credit", http.StatusSeeOther)
+}
+
+// creditImportUpload takes an upload posted to the former address as a
+// credit records import.
+func (s *Server) creditImportUpload(w http.ResponseWriter, r *http.Request) {
+	s.uploadKind(w, r, "credit")
+}
+
+// uploadKind previews an uploaded file of the form's kind, or of kind if
+// the address fixes it.
+func (s *Server) uploadKind(w http.ResponseWriter, r *http.Request, kind string) {
 	f := r.PostForm
 	if r.MultipartForm != nil {
 		f = url.Values(r.MultipartForm.Value)
+	}
+	if kind != "" {
+		if f == nil {
+			f = url.Values{}
+		}
+		f.Set("kind", kind)
 	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {

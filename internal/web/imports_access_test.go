@@ -1,16 +1,17 @@
 package web_test
 
-// The authorization matrix of the imports and of the export.xlsx links
-// beside the list pages (each with its page's access).
+// The authorization matrix of the imports (the city finance bureau imports
+// credit records) and of the export.xlsx links beside the list pages (each
+// with its page's access).
 var (
 	importAccess = map[string][]string{
-		"GET /imports":                  {"city_miit", "admin", "district_miit", "district_finance"},
-		"POST /imports":                 {"city_miit", "admin", "district_miit", "district_finance"},
-		"GET /import-templates/{kind}":  {"city_miit", "admin", "district_miit", "district_finance"},
-		"GET /imports/{id}":             {"city_miit", "admin", "district_miit", "district_finance"},
-		"POST /imports/{id}/confirm":    {"city_miit", "admin", "district_miit", "district_finance"},
-		"POST /imports/{id}/discard":    {"city_miit", "admin", "district_miit", "district_finance"},
-		"GET /imports/{id}/marked.xlsx": {"city_miit", "admin", "district_miit", "district_finance"},
+		"GET /imports":                  {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"POST /imports":                 {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"GET /import-templates/{kind}":  {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"GET /imports/{id}":             {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"POST /imports/{id}/confirm":    {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"POST /imports/{id}/discard":    {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
+		"GET /imports/{id}/marked.xlsx": {"city_miit", "city_finance", "admin", "district_miit", "district_finance"},
 	}
 	exportAccess = map[string][]string{
 		"GET /orgs/export.xlsx":                  {"district_miit", "district_finance", "city_miit", "city_finance", "inspector", "admin"},

@@ -159,12 +159,19 @@ func (s *Server) orgDetail(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	o, err := s.App.Organization(r.Context(), actor(r), id)
+	// The contact telephone is masked unless asked for (?show=contact):
+	// that view is audited (敏感信息查看留痕).
+	show := r.URL.Query().Get("show") == "contact"
+	get := s.App.Organization
+	if show {
+		get = s.App.OrganizationContact
+	}
+	o, err := get(r.Context(), actor(r), id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	data := map[string]any{"Org": o}
+	data := map[string]any{"Org": o, "ContactShown": show}
 	for _, extra := range orgDetailExtras {
 		extra(s, r, o, data)
 	}

@@ -258,9 +258,13 @@ func reviewDateCN(s string) string {
 func (s *Server) expertList(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{"active": {"on"}}
 	if id := reviewQueryID(r.URL.Query(), "edit"); id != 0 {
-		if es, _, err := s.App.FindExperts(r.Context(), actor(r), store.ExpertFilter{UserID: id}); err == nil && len(es) == 1 {
-			form = expertToForm(es[0])
+		// The form needs the contact in full; that view is audited.
+		e, err := s.App.ExpertProfile(r.Context(), actor(r), id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
 		}
+		form = expertToForm(e)
 	}
 	s.renderExperts(w, r, form, nil, 0)
 }

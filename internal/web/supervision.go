@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,8 +64,10 @@ func (s *Server) supervisionRoutes() []Route {
 		{"POST", "/sanctions/{id}/referrals", miit, s.sanctionReferral},
 		{"GET", "/sanctions/{id}/file", roles(officials...), s.sanctionFile},
 
-		{"GET", "/credit/import", creditWriters, s.creditImportForm},
-		{"POST", "/credit/import", Access{Roles: creditWriters.Roles, MaxBody: app.MaxCreditImportSize + 1<<20}, s.creditImportSubmit},
+		// The credit records import is a kind of the import framework
+		// (imports.go); the old address stays for links and bookmarks.
+		{"GET", "/credit/import", creditWriters, s.creditImportPage},
+		{"POST", "/credit/import", Access{Roles: creditWriters.Roles, MaxBody: app.MaxImportSize + 1<<20}, s.creditImportUpload},
 	}
 }
 
@@ -753,40 +754,4 @@ func (s *Server) sanctionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	serveStored(w, r, name, fc, f)
-}
-
-// ---- credit records import (第十一条, 第十三条) ----
-
-func (s *Server) creditImportForm(w http.ResponseWriter, r *http.Request) {
-	s.renderCreditImport(w, r, nil, nil)
-}
-
-func (s *Server) renderCreditImport(w http.ResponseWriter, r *http.Request, res *app.CreditImportResult, err error) {
-	v := s.newView(r, "信用记录导入", map[string]any{"Columns": app.CreditImportColumns, "Kinds": creditKindOptions(), "Result": res,
-		"MaxRows": app.MaxCreditImportRows, "MaxMiB": app.MaxCreditImportSize >> 20})
-	if err != nil {
-		s.pubRender(w, r, "credit_import", v, err)
-		return
-	}
-	s.render(w, r, "credit_import", v)
-}
-
-func (s *Server) creditImportSubmit(w http.ResponseWriter, r *http.Request) {
-	f, h, err := r.FormFile("file")
-	if err != nil {
-		s.renderCreditImport(w, r, nil, dtfund.FieldError("file", "请选择要导入的 CSV 或 .xlsx 文件"))
-		return
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, app.MaxCreditImportSize+1))
-	if err != nil {
-		s.renderCreditImport(w, r, nil, dtfund.FieldError("file", "无法读取上传的文件"))
-		return
-	}
-	res, err := s.App.ImportCredit(r.Context(), actor(r), h.Filename, data)
-	if err != nil {
-		s.renderCreditImport(w, r, res, err)
-		return
-	}
-	s.redirect(w, r, "/credit/import", fmt.Sprintf("导入完成：读取 %d 条，新增 %d 条，与已有记录相同而跳过 %d 条", res.Rows, res.Added, res.Skipped))
 }

@@ -234,26 +234,63 @@ func mustInt(t *testing.T, s string) int64 {
 	return n
 }
 
+// The credit records import is a kind of the import framework; its former
+// address leads there and still takes uploads.
 func TestCreditImportPage(t *testing.T) {
-	p := newPayWeb(t, testdb.SQLite(t))
-	city := p.as("city")
-	payGet(t, city, "/credit/import", "统一社会信用代码", "信用记录导入")
+	f := newFixture(t, testdb.SQLite(t))
+	f.app.FilesDir = t.TempDir()
+	fin := &dtfund.User{Username: "cityfin", DisplayName: "市财政", Role: dtfund.RoleCityFinance}
+	if err := f.app.CreateUser(context.Background(), app.SystemActor("test"), fin, testPassword); err != nil {
+		t.Fatal(err)
+	}
+	city := f.client()
+	city.login("city")
+	if resp, _ := city.get("/credit/import"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/imports?kind=credit" {
+		t.Fatalf("former address: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, body := city.get("/imports?kind=credit"); !strings.Contains(body, `value="credit" selected`) || !strings.Contains(body, "/import-templates/credit") {
+		t.Fatal("the import page does not offer the credit kind chosen")
+	}
 	abn := policy.CreditAbnormalOperation.Label()
-	bad := "统一社会信用代码,类型,开始日期,结束日期,来源,备注\n" + p.fixture.orgA.USCC + "," + abn + ",2025-03-01,,,\n"
-	resp, body := city.postMultipart("/credit/import", "/credit/import", nil, "c.csv", []byte(bad))
-	wantStatus(t, "import with an error", resp, body, http.StatusUnprocessableEntity, "错误清单", "来源")
-	good := "统一社会信用代码,类型,开始日期,结束日期,来源,备注\n" + p.fixture.orgA.USCC + "," + abn + ",2025-03-01,,公示系统,\n"
-	for i, want := range []string{"新增 1 条", "新增 0 条"} {
-		resp, body = city.postMultipart("/credit/import", "/credit/import", nil, "c.csv", []byte(good))
-		wantStatus(t, "import", resp, body, http.StatusSeeOther)
-		if _, page := city.get("/credit/import"); !strings.Contains(page, want) {
-			t.Fatalf("import %d: flash lacks %q", i, want)
+	head := "统一社会信用代码,类型,开始日期,结束日期,来源,备注\n"
+	bad := head + f.orgA.USCC + "," + abn + ",2025-03-01,,,\n"
+	resp, _ := city.postMultipart("/imports", "/credit/import", nil, "c.csv", []byte(bad))
+	page := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !importIDRE.MatchString(page) {
+		t.Fatalf("upload to the former address: %d %q", resp.StatusCode, page)
+	}
+	if _, body := city.get(page); !strings.Contains(body, "信用记录") || !strings.Contains(body, "来源") || !strings.Contains(body, "E2") {
+		t.Fatalf("preview of a file with an error:\n%s", body)
+	}
+	if resp, body := city.post(page+"/confirm", url.Values{"csrf_token": {city.csrf(page)}}); resp.StatusCode != 422 || !strings.Contains(body, "未导入任何数据") {
+		t.Fatalf("confirming a file with an error: %d", resp.StatusCode)
+	}
+	// The city finance bureau imports through the framework's page; the
+	// same file a second time adds nothing.
+	cf := f.client()
+	cf.login("cityfin")
+	good := head + f.orgA.USCC + "," + abn + ",2025-03-01,,公示系统,\n"
+	for i, want := range []string{"新增 1 行，更新 0 行，0 行与系统中一致", "新增 0 行，更新 0 行，1 行与系统中一致"} {
+		resp, _ := cf.uploadImport("credit", "c.csv", []byte(good), nil)
+		page := resp.Header.Get("Location")
+		resp, _ = cf.post(page+"/confirm", url.Values{"csrf_token": {cf.csrf(page)}})
+		if resp.StatusCode != http.StatusSeeOther || !strings.Contains(flashOf(resp), want) {
+			t.Fatalf("import %d: %d %q", i, resp.StatusCode, flashOf(resp))
 		}
 	}
-	if resp, _ := p.as("applicant").get("/credit/import"); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("applicant on the import page: %d", resp.StatusCode)
+	if recs, _ := f.app.DB.CreditRecords(context.Background(), f.orgA.ID); len(recs) != 1 {
+		t.Fatalf("credit records after two imports: %+v", recs)
 	}
-	if resp, _ := p.as("district_a").get("/credit/import"); resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("district official on the import page: %d", resp.StatusCode)
+	for _, who := range []string{"applicant", "district_a"} {
+		c := f.client()
+		c.login(who)
+		if resp, _ := c.get("/credit/import"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("%s on the former address: %d", who, resp.StatusCode)
+		}
+	}
+	district := f.client()
+	district.login("district_a")
+	if resp, _ := district.uploadImport("credit", "c.csv", []byte(good), nil); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("district official uploading credit records: %d", resp.StatusCode)
 	}
 }

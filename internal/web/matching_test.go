@@ -64,8 +64,9 @@ func matchingWeb(t *testing.T, f *fixture) *dtfund.Call {
 }
 
 func adoptionSQL(org, provider int64, product, day string, n int) string {
-	return fmt.Sprintf(`INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, created_at)
- SELECT id, %d, %d, 'HT-%d', '%s', 'confirmed', '2026-01-01T00:00:00.000000Z' FROM products WHERE name = '%s'`, org, provider, n, day, product)
+	return fmt.Sprintf(`INSERT INTO adoptions (product_id, enterprise_org_id, provider_org_id, contract_no, contract_date, state, confirmed_at,
+ created_at) SELECT id, %d, %d, 'HT-%d', '%s', 'confirmed', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z'
+ FROM products WHERE name = '%s'`, org, provider, n, day, product)
 }
 
 var hrefID = regexp.MustCompile(`/matching/(?:runs|policies|proposals)/(\d+)`)

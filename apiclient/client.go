@@ -164,6 +164,9 @@ func multipartBody(v reflect.Value, fields []WireField) (io.Reader, string, erro
 			}
 			continue
 		}
+		if f.Optional && fv.IsZero() {
+			continue
+		}
 		if err := mw.WriteField(f.Name, fmt.Sprint(fv.Interface())); err != nil {
 			return nil, "", err
 		}

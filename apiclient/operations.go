@@ -507,6 +507,17 @@ func (c *Client) ClosePublicityBatch(ctx context.Context, in *ByID) (*CloseResul
 	return out, nil
 }
 
+// ApproveBatchWithScan 录入市政府批复并上传批复扫描件（multipart：doc_number、doc_date、file）
+//
+// POST /api/v1/publicity/batches/{id}/approval-with-scan
+func (c *Client) ApproveBatchWithScan(ctx context.Context, in *ApprovalUpload) (*ApprovalResult, error) {
+	out := new(ApprovalResult)
+	if err := c.do(ctx, "POST", "/api/v1/publicity/batches/{id}/approval-with-scan", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ApproveBatch 录入市政府批复：公示通过且无异议的申报获批并生成奖补（第十四条（六））
 //
 // POST /api/v1/publicity/batches/{id}/approval
@@ -612,6 +623,17 @@ func (c *Client) ListPublicBatchItems(ctx context.Context, in *BatchItemsQuery) 
 func (c *Client) LodgeObjection(ctx context.Context, in *ObjectionInput) (*ObjectionReceipt, error) {
 	out := new(ObjectionReceipt)
 	if err := c.do(ctx, "POST", "/api/v1/public/publicity/batches/{id}/objections", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LodgeObjectionWithEvidence 对公示项目提出异议并附证明材料（multipart；无需登录；同一地址每小时限量）
+//
+// POST /api/v1/public/publicity/batches/{id}/objections/with-evidence
+func (c *Client) LodgeObjectionWithEvidence(ctx context.Context, in *ObjectionUpload) (*ObjectionReceipt, error) {
+	out := new(ObjectionReceipt)
+	if err := c.do(ctx, "POST", "/api/v1/public/publicity/batches/{id}/objections/with-evidence", in, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -883,6 +905,1384 @@ func (c *Client) ListAudit(ctx context.Context, in *AuditQuery) (*Page[AuditEntr
 func (c *Client) EvaluatePolicy(ctx context.Context, in *policy.Input) (*policy.Decision, error) {
 	out := new(policy.Decision)
 	if err := c.do(ctx, "POST", "/api/v1/policy/evaluate", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListAssessedAwards 获奖补项目及其最近一次改造前、改造后评测（范围按角色与辖区）
+//
+// GET /api/v1/assessments
+func (c *Client) ListAssessedAwards(ctx context.Context, in *AssessedAwardQuery) (*Page[AssessedAward], error) {
+	out := new(Page[AssessedAward])
+	if err := c.do(ctx, "GET", "/api/v1/assessments", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetAssessment 评测详情：各维度、分项、指标得分，业务场景，等级对照表与判定依据
+//
+// GET /api/v1/assessments/{id}
+func (c *Client) GetAssessment(ctx context.Context, in *ByID) (*AssessmentDetail, error) {
+	out := new(AssessmentDetail)
+	if err := c.do(ctx, "GET", "/api/v1/assessments/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListApplicationAssessments 申报的全部评测与改造前后等级变化
+//
+// GET /api/v1/applications/{id}/assessments
+func (c *Client) ListApplicationAssessments(ctx context.Context, in *ByID) (*ApplicationAssessments, error) {
+	out := new(ApplicationAssessments)
+	if err := c.do(ctx, "GET", "/api/v1/applications/{id}/assessments", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordAssessment 按评测问卷计算并记录评测（第三方核查机构或市工信局；适用评测日期有效的指标版本）
+//
+// POST /api/v1/applications/{id}/assessments
+func (c *Client) RecordAssessment(ctx context.Context, in *AssessmentInput) (*AssessmentDetail, error) {
+	out := new(AssessmentDetail)
+	if err := c.do(ctx, "POST", "/api/v1/applications/{id}/assessments", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordAssessmentReport 按第三方评测报告录入评测：得分与等级须符合等级对照表
+//
+// POST /api/v1/applications/{id}/assessments/report
+func (c *Client) RecordAssessmentReport(ctx context.Context, in *AssessmentReportInput) (*AssessmentDetail, error) {
+	out := new(AssessmentDetail)
+	if err := c.do(ctx, "POST", "/api/v1/applications/{id}/assessments/report", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetIndicatorSet 数字化水平评测指标（某一修订版本，默认最新）：问卷、分值、等级表及每个数值的来源
+//
+// GET /api/v1/assessment-indicators
+func (c *Client) GetIndicatorSet(ctx context.Context, in *IndicatorSetQuery) (*IndicatorSet, error) {
+	out := new(IndicatorSet)
+	if err := c.do(ctx, "GET", "/api/v1/assessment-indicators", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListIndicatorCorrections 评测指标的更正记录（最新在前）
+//
+// GET /api/v1/assessment-indicators/corrections
+func (c *Client) ListIndicatorCorrections(ctx context.Context, in *Paging) (*Page[IndicatorCorrection], error) {
+	out := new(Page[IndicatorCorrection])
+	if err := c.do(ctx, "GET", "/api/v1/assessment-indicators/corrections", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CorrectIndicator 更正评测指标的一个数值（须注明依据；形成新的修订版本，自适用日期起用于新评测）
+//
+// POST /api/v1/assessment-indicators/corrections
+func (c *Client) CorrectIndicator(ctx context.Context, in *IndicatorCorrectionInput) (*IndicatorCorrectionResult, error) {
+	out := new(IndicatorCorrectionResult)
+	if err := c.do(ctx, "POST", "/api/v1/assessment-indicators/corrections", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListProjects 改造项目列表（申报主体只见本单位，县区只见本辖区）
+//
+// GET /api/v1/projects
+func (c *Client) ListProjects(ctx context.Context, in *ProjectQuery) (*Page[Project], error) {
+	out := new(Page[Project])
+	if err := c.do(ctx, "GET", "/api/v1/projects", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetPilotProgress 试点行业数字化水平目标：各试点行业达到目标等级的企业占比（第四条）
+//
+// GET /api/v1/projects/pilot
+func (c *Client) GetPilotProgress(ctx context.Context) (*PilotReport, error) {
+	out := new(PilotReport)
+	if err := c.do(ctx, "GET", "/api/v1/projects/pilot", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetProject 改造项目：里程碑、进度、绩效目标、验收记录、绩效评价、时间线、评测与可办理事项
+//
+// GET /api/v1/projects/{id}
+func (c *Client) GetProject(ctx context.Context, in *ByID) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "GET", "/api/v1/projects/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AddMilestone 新增里程碑（申报主体，第六条（五））
+//
+// POST /api/v1/projects/{id}/milestones
+func (c *Client) AddMilestone(ctx context.Context, in *MilestoneInput) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/milestones", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CompleteMilestone 记录里程碑完成（申报主体）
+//
+// POST /api/v1/projects/{id}/milestones/{milestone_id}/done
+func (c *Client) CompleteMilestone(ctx context.Context, in *MilestoneDoneInput) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/milestones/{milestone_id}/done", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReportProgress 报送实施进度（multipart：reported_on、percent、body，可附 PDF 或图片；第十九条）
+//
+// POST /api/v1/projects/{id}/progress
+func (c *Client) ReportProgress(ctx context.Context, in *ProgressUpload) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/progress", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadProgressFile 下载进度报告的附件
+//
+// GET /api/v1/projects/{id}/progress/{report_id}/file
+func (c *Client) DownloadProgressFile(ctx context.Context, in *ProgressFileRef) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/projects/{id}/progress/{report_id}/file", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveProjectGoals 修改绩效目标（实施中或整改中；第六条（五））
+//
+// PUT /api/v1/projects/{id}/goals
+func (c *Client) SaveProjectGoals(ctx context.Context, in *GoalsInput) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "PUT", "/api/v1/projects/{id}/goals", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveSelfEvaluation 填报绩效自评：各项目标的实际值与自评说明（第六条（五））
+//
+// PUT /api/v1/projects/{id}/self-evaluation
+func (c *Client) SaveSelfEvaluation(ctx context.Context, in *SelfEvaluationInput) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "PUT", "/api/v1/projects/{id}/self-evaluation", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RequestAcceptance 申请验收（须先完成绩效自评；第十九条）；带相同 idempotency_key 的重复请求只申请一次
+//
+// POST /api/v1/projects/{id}/acceptance-request
+func (c *Client) RequestAcceptance(ctx context.Context, in *AcceptanceRequestInput) (*ProjectDetail, error) {
+	out := new(ProjectDetail)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/acceptance-request", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordAcceptance 记录验收结果（市工信局）：通过须改造后评测达到批次要求的等级；首次不通过给予整改期，整改后再次不通过终止项目并撤销奖补（第十五条、第十八条）
+//
+// POST /api/v1/projects/{id}/acceptances
+func (c *Client) RecordAcceptance(ctx context.Context, in *AcceptanceInput) (*AcceptanceResult, error) {
+	out := new(AcceptanceResult)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/acceptances", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// TerminateProject 终止逾期未验收的项目并撤销、追回奖补（市工信局；第十五条、第十八条）
+//
+// POST /api/v1/projects/{id}/termination
+func (c *Client) TerminateProject(ctx context.Context, in *TerminationInput) (*TerminationResult, error) {
+	out := new(TerminationResult)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/termination", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SignEvaluation 绩效评价（市工信局、市财政局各一次，已验收项目；第十六条）
+//
+// POST /api/v1/projects/{id}/evaluations
+func (c *Client) SignEvaluation(ctx context.Context, in *EvaluationInput) (*Evaluation, error) {
+	out := new(Evaluation)
+	if err := c.do(ctx, "POST", "/api/v1/projects/{id}/evaluations", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListCases 过程监督事项（县区工信只见本辖区）
+//
+// GET /api/v1/supervision/cases
+func (c *Client) ListCases(ctx context.Context, in *CaseQuery) (*Page[SupervisionCase], error) {
+	out := new(Page[SupervisionCase])
+	if err := c.do(ctx, "GET", "/api/v1/supervision/cases", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetCase 监督事项：整改通知、时间线、未拨付与冻结资金
+//
+// GET /api/v1/supervision/cases/{id}
+func (c *Client) GetCase(ctx context.Context, in *ByID) (*CaseDetail, error) {
+	out := new(CaseDetail)
+	if err := c.do(ctx, "GET", "/api/v1/supervision/cases/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordDeviation 登记项目实施效果与绩效目标的偏离（multipart：award_id、goal、facts、found_on，可附证明材料；第十八条）
+//
+// POST /api/v1/supervision/cases
+func (c *Client) RecordDeviation(ctx context.Context, in *DeviationUpload) (*CaseDetail, error) {
+	out := new(CaseDetail)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// IssueRectification 下达整改通知（整改要求与期限）
+//
+// POST /api/v1/supervision/cases/{id}/orders
+func (c *Client) IssueRectification(ctx context.Context, in *OrderInput) (*CaseDetail, error) {
+	out := new(CaseDetail)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases/{id}/orders", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordRectification 登记整改结果（multipart：accepted、note、result_on，可附材料）：全部到位则结案
+//
+// POST /api/v1/supervision/cases/{id}/orders/{order_id}/result
+func (c *Client) RecordRectification(ctx context.Context, in *RectificationUpload) (*CaseDetail, error) {
+	out := new(CaseDetail)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases/{id}/orders/{order_id}/result", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SuspendProject 暂缓项目执行（第十八条）：冻结奖补未拨付部分
+//
+// POST /api/v1/supervision/cases/{id}/suspension
+func (c *Client) SuspendProject(ctx context.Context, in *CaseStepInput) (*CaseStepResult, error) {
+	out := new(CaseStepResult)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases/{id}/suspension", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LiftSuspension 解除暂缓执行：解冻资金
+//
+// POST /api/v1/supervision/cases/{id}/lift
+func (c *Client) LiftSuspension(ctx context.Context, in *CaseStepInput) (*CaseStepResult, error) {
+	out := new(CaseStepResult)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases/{id}/lift", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// StopProject 停止项目执行（第十八条）：撤销奖补，已拨付部分转为应收追回款
+//
+// POST /api/v1/supervision/cases/{id}/stop
+func (c *Client) StopProject(ctx context.Context, in *CaseStepInput) (*CaseStepResult, error) {
+	out := new(CaseStepResult)
+	if err := c.do(ctx, "POST", "/api/v1/supervision/cases/{id}/stop", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadCaseEvidence 下载监督事项某一步骤的证明材料
+//
+// GET /api/v1/supervision/cases/{id}/files/{event_id}
+func (c *Client) DownloadCaseEvidence(ctx context.Context, in *CaseEvidenceRef) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/supervision/cases/{id}/files/{event_id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListInspectionPlans 检查计划列表（第十七条）
+//
+// GET /api/v1/inspections
+func (c *Client) ListInspectionPlans(ctx context.Context, in *Paging) (*Page[InspectionPlan], error) {
+	out := new(Page[InspectionPlan])
+	if err := c.do(ctx, "GET", "/api/v1/inspections", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PlanInspection 制定检查计划：随机抽查（记录随机种子，可复核）或定向检查
+//
+// POST /api/v1/inspections
+func (c *Client) PlanInspection(ctx context.Context, in *InspectionInput) (*InspectionPlan, error) {
+	out := new(InspectionPlan)
+	if err := c.do(ctx, "POST", "/api/v1/inspections", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetInspectionPlan 检查计划，含按种子重新抽取的复核结果
+//
+// GET /api/v1/inspections/{id}
+func (c *Client) GetInspectionPlan(ctx context.Context, in *ByID) (*InspectionPlan, error) {
+	out := new(InspectionPlan)
+	if err := c.do(ctx, "GET", "/api/v1/inspections/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListInspectionItems 检查计划的核查事项
+//
+// GET /api/v1/inspections/{id}/items
+func (c *Client) ListInspectionItems(ctx context.Context, in *InspectionItemQuery) (*Page[InspectionItem], error) {
+	out := new(Page[InspectionItem])
+	if err := c.do(ctx, "GET", "/api/v1/inspections/{id}/items", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListInspectionAssignees 可被指派核查任务的账号（市工信局、市财政局、第三方核查机构）
+//
+// GET /api/v1/inspection-assignees
+func (c *Client) ListInspectionAssignees(ctx context.Context) (*List[Assignee], error) {
+	out := new(List[Assignee])
+	if err := c.do(ctx, "GET", "/api/v1/inspection-assignees", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AssignInspection 指派核查事项（委托第三方机构或由市级部门核查）
+//
+// POST /api/v1/inspection-items/{id}/assignment
+func (c *Client) AssignInspection(ctx context.Context, in *AssignInput) (*InspectionItem, error) {
+	out := new(InspectionItem)
+	if err := c.do(ctx, "POST", "/api/v1/inspection-items/{id}/assignment", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListInspectionTasks 本人的核查任务（默认只列尚未出具结论的）
+//
+// GET /api/v1/inspection-items
+func (c *Client) ListInspectionTasks(ctx context.Context, in *InspectionTaskQuery) (*Page[InspectionItem], error) {
+	out := new(Page[InspectionItem])
+	if err := c.do(ctx, "GET", "/api/v1/inspection-items", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetInspectionItem 核查事项（第三方核查机构只能查看指派给本人的）
+//
+// GET /api/v1/inspection-items/{id}
+func (c *Client) GetInspectionItem(ctx context.Context, in *ByID) (*InspectionItem, error) {
+	out := new(InspectionItem)
+	if err := c.do(ctx, "GET", "/api/v1/inspection-items/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordFinding 出具核查结论（multipart：finding、violation、found_on，可附材料；只能由被指派人出具）
+//
+// POST /api/v1/inspection-items/{id}/finding
+func (c *Client) RecordFinding(ctx context.Context, in *FindingUpload) (*InspectionItem, error) {
+	out := new(InspectionItem)
+	if err := c.do(ctx, "POST", "/api/v1/inspection-items/{id}/finding", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadFindingEvidence 下载核查结论的证明材料
+//
+// GET /api/v1/inspection-items/{id}/file
+func (c *Client) DownloadFindingEvidence(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/inspection-items/{id}/file", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListSanctions 违规处理决定（范围按辖区）
+//
+// GET /api/v1/sanctions
+func (c *Client) ListSanctions(ctx context.Context, in *SanctionQuery) (*Page[Sanction], error) {
+	out := new(Page[Sanction])
+	if err := c.do(ctx, "GET", "/api/v1/sanctions", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DecideSanction 作出违规处理决定（multipart；第二十条）：取消在办申报的资格、撤销并追回奖补、三年内不准申报，可同时移交有关部门
+//
+// POST /api/v1/sanctions
+func (c *Client) DecideSanction(ctx context.Context, in *SanctionUpload) (*SanctionResult, error) {
+	out := new(SanctionResult)
+	if err := c.do(ctx, "POST", "/api/v1/sanctions", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetSanction 违规处理决定及其执行情况与移交记录
+//
+// GET /api/v1/sanctions/{id}
+func (c *Client) GetSanction(ctx context.Context, in *ByID) (*SanctionDetail, error) {
+	out := new(SanctionDetail)
+	if err := c.do(ctx, "GET", "/api/v1/sanctions/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AddReferral 登记移交有关部门处理
+//
+// POST /api/v1/sanctions/{id}/referrals
+func (c *Client) AddReferral(ctx context.Context, in *ReferralInput) (*Referral, error) {
+	out := new(Referral)
+	if err := c.do(ctx, "POST", "/api/v1/sanctions/{id}/referrals", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadSanctionEvidence 下载处理决定书
+//
+// GET /api/v1/sanctions/{id}/file
+func (c *Client) DownloadSanctionEvidence(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/sanctions/{id}/file", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListCatalogue “小快轻准”产品和解决方案目录（公开）
+//
+// GET /api/v1/public/products
+func (c *Client) ListCatalogue(ctx context.Context, in *CatalogueQuery) (*Page[Product], error) {
+	out := new(Page[Product])
+	if err := c.do(ctx, "GET", "/api/v1/public/products", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetCatalogueProduct 目录中的产品及其服务商信息（公开）
+//
+// GET /api/v1/public/products/{id}
+func (c *Client) GetCatalogueProduct(ctx context.Context, in *ByID) (*CatalogueProduct, error) {
+	out := new(CatalogueProduct)
+	if err := c.do(ctx, "GET", "/api/v1/public/products/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetProviderProfile 本单位的服务商信息（本单位须登记为数字化服务商，否则 409）
+//
+// GET /api/v1/provider/profile
+func (c *Client) GetProviderProfile(ctx context.Context) (*ProviderProfile, error) {
+	out := new(ProviderProfile)
+	if err := c.do(ctx, "GET", "/api/v1/provider/profile", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveProviderProfile 维护本单位的服务商信息
+//
+// PUT /api/v1/provider/profile
+func (c *Client) SaveProviderProfile(ctx context.Context, in *ProviderProfileInput) (*ProviderProfile, error) {
+	out := new(ProviderProfile)
+	if err := c.do(ctx, "PUT", "/api/v1/provider/profile", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListOwnProducts 本单位的产品和解决方案（含已撤回的）
+//
+// GET /api/v1/provider/products
+func (c *Client) ListOwnProducts(ctx context.Context, in *Paging) (*Page[Product], error) {
+	out := new(Page[Product])
+	if err := c.do(ctx, "GET", "/api/v1/provider/products", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateProduct 新增产品或解决方案（即在目录中公开）
+//
+// POST /api/v1/provider/products
+func (c *Client) CreateProduct(ctx context.Context, in *ProductInput) (*Product, error) {
+	out := new(Product)
+	if err := c.do(ctx, "POST", "/api/v1/provider/products", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetOwnProduct 本单位的一个产品
+//
+// GET /api/v1/provider/products/{id}
+func (c *Client) GetOwnProduct(ctx context.Context, in *ByID) (*Product, error) {
+	out := new(Product)
+	if err := c.do(ctx, "GET", "/api/v1/provider/products/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateProduct 修改本单位的产品
+//
+// PUT /api/v1/provider/products/{id}
+func (c *Client) UpdateProduct(ctx context.Context, in *ProductUpdate) (*Product, error) {
+	out := new(Product)
+	if err := c.do(ctx, "PUT", "/api/v1/provider/products/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// WithdrawProduct 撤回产品：不再出现在目录中，也不能登记新的应用记录
+//
+// POST /api/v1/provider/products/{id}/withdraw
+func (c *Client) WithdrawProduct(ctx context.Context, in *ByID) (*Product, error) {
+	out := new(Product)
+	if err := c.do(ctx, "POST", "/api/v1/provider/products/{id}/withdraw", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListAdoptions 应用记录（企业见本单位使用的，服务商见本单位产品的，县区见本辖区）
+//
+// GET /api/v1/adoptions
+func (c *Client) ListAdoptions(ctx context.Context, in *AdoptionQuery) (*Page[Adoption], error) {
+	out := new(Page[Adoption])
+	if err := c.do(ctx, "GET", "/api/v1/adoptions", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetAdoption 应用记录及其应用成效
+//
+// GET /api/v1/adoptions/{id}
+func (c *Client) GetAdoption(ctx context.Context, in *ByID) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "GET", "/api/v1/adoptions/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RecordAdoption 登记本企业使用某产品的应用记录（即为已确认）
+//
+// POST /api/v1/adoptions
+func (c *Client) RecordAdoption(ctx context.Context, in *AdoptionInput) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "POST", "/api/v1/adoptions", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ProposeAdoption 服务商为应用企业提交应用记录：企业确认前不计入任何排名
+//
+// POST /api/v1/adoptions/propose
+func (c *Client) ProposeAdoption(ctx context.Context, in *AdoptionInput) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "POST", "/api/v1/adoptions/propose", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ConfirmAdoption 应用企业确认服务商提交的应用记录（可同时填报应用成效）
+//
+// POST /api/v1/adoptions/{id}/confirm
+func (c *Client) ConfirmAdoption(ctx context.Context, in *AdoptionEffectsInput) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "POST", "/api/v1/adoptions/{id}/confirm", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RejectAdoption 应用企业拒绝服务商提交的应用记录（须写理由）
+//
+// POST /api/v1/adoptions/{id}/reject
+func (c *Client) RejectAdoption(ctx context.Context, in *AdoptionRejectInput) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "POST", "/api/v1/adoptions/{id}/reject", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ReportAdoptionEffects 应用企业填报或修改应用成效
+//
+// PUT /api/v1/adoptions/{id}/effects
+func (c *Client) ReportAdoptionEffects(ctx context.Context, in *AdoptionEffectsInput) (*Adoption, error) {
+	out := new(Adoption)
+	if err := c.do(ctx, "PUT", "/api/v1/adoptions/{id}/effects", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListChainMembers 第七条（五）申报的链上企业名单
+//
+// GET /api/v1/applications/{id}/chain-members
+func (c *Client) ListChainMembers(ctx context.Context, in *ByID) (*List[ChainMember], error) {
+	out := new(List[ChainMember])
+	if err := c.do(ctx, "GET", "/api/v1/applications/{id}/chain-members", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetChainMembers 保存链上企业名单（草稿或退回补正时）
+//
+// PUT /api/v1/applications/{id}/chain-members
+func (c *Client) SetChainMembers(ctx context.Context, in *ChainMembersInput) (*List[ChainMember], error) {
+	out := new(List[ChainMember])
+	if err := c.do(ctx, "PUT", "/api/v1/applications/{id}/chain-members", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRankingRuns 排名结果列表（第七条（三）产品和服务，（四）服务商）
+//
+// GET /api/v1/rankings
+func (c *Client) ListRankingRuns(ctx context.Context, in *RankingQuery) (*Page[RankingRun], error) {
+	out := new(Page[RankingRun])
+	if err := c.do(ctx, "GET", "/api/v1/rankings", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RunRanking 按期间内已确认的应用记录计算并保存排名（市工信局）
+//
+// POST /api/v1/rankings
+func (c *Client) RunRanking(ctx context.Context, in *RankingInput) (*RankingRun, error) {
+	out := new(RankingRun)
+	if err := c.do(ctx, "POST", "/api/v1/rankings", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetRankingRun 排名结果：参数及其来源、公式、并列规则与推荐情况
+//
+// GET /api/v1/rankings/{id}
+func (c *Client) GetRankingRun(ctx context.Context, in *ByID) (*RankingRun, error) {
+	out := new(RankingRun)
+	if err := c.do(ctx, "GET", "/api/v1/rankings/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRankingEntries 排名的各对象：名次、得分构成、判定依据与推荐结果
+//
+// GET /api/v1/rankings/{id}/entries
+func (c *Client) ListRankingEntries(ctx context.Context, in *RankingEntryQuery) (*Page[RankingEntry], error) {
+	out := new(Page[RankingEntry])
+	if err := c.do(ctx, "GET", "/api/v1/rankings/{id}/entries", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RerunRanking 按当前数据重新排名（生成新的排名结果，原结果不变）
+//
+// POST /api/v1/rankings/{id}/rerun
+func (c *Client) RerunRanking(ctx context.Context, in *ByID) (*RankingRun, error) {
+	out := new(RankingRun)
+	if err := c.do(ctx, "POST", "/api/v1/rankings/{id}/rerun", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ProposeRankingAwards 将排名前列推荐为奖补（每个服务商一份，在上限内；评审通过，待资格复核）；同一排名只推荐一次
+//
+// POST /api/v1/rankings/{id}/proposal
+func (c *Client) ProposeRankingAwards(ctx context.Context, in *RankingProposalInput) (*RankingProposalResult, error) {
+	out := new(RankingProposalResult)
+	if err := c.do(ctx, "POST", "/api/v1/rankings/{id}/proposal", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListMatchPolicies 免申即享匹配政策
+//
+// GET /api/v1/matching/policies
+func (c *Client) ListMatchPolicies(ctx context.Context, in *Paging) (*Page[MatchPolicy], error) {
+	out := new(Page[MatchPolicy])
+	if err := c.do(ctx, "GET", "/api/v1/matching/policies", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateMatchPolicy 新建匹配政策（市工信局；归入第七条（二）类批次）
+//
+// POST /api/v1/matching/policies
+func (c *Client) CreateMatchPolicy(ctx context.Context, in *MatchPolicyInput) (*MatchPolicyDetail, error) {
+	out := new(MatchPolicyDetail)
+	if err := c.do(ctx, "POST", "/api/v1/matching/policies", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetMatchPolicy 匹配政策及批次现行的上云奖补金额规则
+//
+// GET /api/v1/matching/policies/{id}
+func (c *Client) GetMatchPolicy(ctx context.Context, in *ByID) (*MatchPolicyDetail, error) {
+	out := new(MatchPolicyDetail)
+	if err := c.do(ctx, "GET", "/api/v1/matching/policies/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateMatchPolicy 修改匹配政策（已作出的推荐保留原匹配结果）
+//
+// PUT /api/v1/matching/policies/{id}
+func (c *Client) UpdateMatchPolicy(ctx context.Context, in *MatchPolicyUpdate) (*MatchPolicyDetail, error) {
+	out := new(MatchPolicyDetail)
+	if err := c.do(ctx, "PUT", "/api/v1/matching/policies/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RunMatching 按政策运行匹配：符合条件的企业收到推荐，不符合的列出原因
+//
+// POST /api/v1/matching/policies/{id}/runs
+func (c *Client) RunMatching(ctx context.Context, in *ByID) (*MatchRun, error) {
+	out := new(MatchRun)
+	if err := c.do(ctx, "POST", "/api/v1/matching/policies/{id}/runs", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListMatchRuns 政策的历次匹配
+//
+// GET /api/v1/matching/policies/{id}/runs
+func (c *Client) ListMatchRuns(ctx context.Context, in *MatchRunsQuery) (*Page[MatchRun], error) {
+	out := new(Page[MatchRun])
+	if err := c.do(ctx, "GET", "/api/v1/matching/policies/{id}/runs", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetMatchRun 一次匹配的概况
+//
+// GET /api/v1/matching/runs/{id}
+func (c *Client) GetMatchRun(ctx context.Context, in *ByID) (*MatchRun, error) {
+	out := new(MatchRun)
+	if err := c.do(ctx, "GET", "/api/v1/matching/runs/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListMatchResults 一次匹配中各企业的结果与逐条判定
+//
+// GET /api/v1/matching/runs/{id}/results
+func (c *Client) ListMatchResults(ctx context.Context, in *MatchResultQuery) (*Page[MatchResult], error) {
+	out := new(Page[MatchResult])
+	if err := c.do(ctx, "GET", "/api/v1/matching/runs/{id}/results", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LapseProposals 将逾期未确认的推荐标记为失效（可重复执行）
+//
+// POST /api/v1/matching/lapse
+func (c *Client) LapseProposals(ctx context.Context) (*LapseResult, error) {
+	out := new(LapseResult)
+	if err := c.do(ctx, "POST", "/api/v1/matching/lapse", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListProposals 免申即享推荐（企业见本单位，县区见本辖区；账号只显示末四位）
+//
+// GET /api/v1/matching/proposals
+func (c *Client) ListProposals(ctx context.Context, in *ProposalQuery) (*Page[Proposal], error) {
+	out := new(Page[Proposal])
+	if err := c.do(ctx, "GET", "/api/v1/matching/proposals", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetProposal 推荐详情与推荐理由（账号对本企业及审批后的财政部门完整显示）
+//
+// GET /api/v1/matching/proposals/{id}
+func (c *Client) GetProposal(ctx context.Context, in *ByID) (*ProposalDetail, error) {
+	out := new(ProposalDetail)
+	if err := c.do(ctx, "GET", "/api/v1/matching/proposals/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ConfirmProposal 确认申领：填写收款账户，形成申报进入资格复核（第十四条（四））
+//
+// POST /api/v1/matching/proposals/{id}/confirm
+func (c *Client) ConfirmProposal(ctx context.Context, in *ProposalConfirmation) (*ApplicationDetail, error) {
+	out := new(ApplicationDetail)
+	if err := c.do(ctx, "POST", "/api/v1/matching/proposals/{id}/confirm", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeclineProposal 放弃该项奖补
+//
+// POST /api/v1/matching/proposals/{id}/decline
+func (c *Client) DeclineProposal(ctx context.Context, in *ProposalDecline) (*ProposalDetail, error) {
+	out := new(ProposalDetail)
+	if err := c.do(ctx, "POST", "/api/v1/matching/proposals/{id}/decline", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListImportKinds 调用者可导入的表格类型及其各列说明
+//
+// GET /api/v1/import-kinds
+func (c *Client) ListImportKinds(ctx context.Context) (*List[ImportKind], error) {
+	out := new(List[ImportKind])
+	if err := c.do(ctx, "GET", "/api/v1/import-kinds", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadImportTemplate 下载导入模板（.xlsx，含各列说明）
+//
+// GET /api/v1/import-kinds/{kind}/template
+func (c *Client) DownloadImportTemplate(ctx context.Context, in *ImportKindRef) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/import-kinds/{kind}/template", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UploadImport 上传表格（multipart：kind、file，汇总表另需 call_id）：校验后保存为待确认的导入，不写入数据
+//
+// POST /api/v1/imports
+func (c *Client) UploadImport(ctx context.Context, in *ImportUpload) (*ImportDetail, error) {
+	out := new(ImportDetail)
+	if err := c.do(ctx, "POST", "/api/v1/imports", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListImports 导入记录（县区只见本辖区的上传）
+//
+// GET /api/v1/imports
+func (c *Client) ListImports(ctx context.Context, in *Paging) (*Page[Import], error) {
+	out := new(Page[Import])
+	if err := c.do(ctx, "GET", "/api/v1/imports", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetImport 导入记录及其校验结果（逐行逐列的问题、差异与说明）
+//
+// GET /api/v1/imports/{id}
+func (c *Client) GetImport(ctx context.Context, in *ByID) (*ImportDetail, error) {
+	out := new(ImportDetail)
+	if err := c.do(ctx, "GET", "/api/v1/imports/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ConfirmImport 确认导入（只能由上传人确认）：重新校验，有错误时不写入（valid_only 为 true 时只导入没有错误的行）
+//
+// POST /api/v1/imports/{id}/confirm
+func (c *Client) ConfirmImport(ctx context.Context, in *ImportConfirmInput) (*ImportConfirmResult, error) {
+	out := new(ImportConfirmResult)
+	if err := c.do(ctx, "POST", "/api/v1/imports/{id}/confirm", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DiscardImport 放弃这次导入（不写入任何数据）
+//
+// POST /api/v1/imports/{id}/discard
+func (c *Client) DiscardImport(ctx context.Context, in *ByID) (*ImportDetail, error) {
+	out := new(ImportDetail)
+	if err := c.do(ctx, "POST", "/api/v1/imports/{id}/discard", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadMarkedImport 下载标注了问题单元格的上传文件副本（.xlsx）
+//
+// GET /api/v1/imports/{id}/marked
+func (c *Client) DownloadMarkedImport(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/imports/{id}/marked", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportOrganizations 导出单位列表（.xlsx；县区只含本辖区）
+//
+// GET /api/v1/exports/organizations
+func (c *Client) ExportOrganizations(ctx context.Context) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/exports/organizations", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportExperts 导出专家库（.xlsx）
+//
+// GET /api/v1/exports/experts
+func (c *Client) ExportExperts(ctx context.Context) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/exports/experts", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportLetters 导出推荐函汇总（.xlsx）
+//
+// GET /api/v1/exports/letters
+func (c *Client) ExportLetters(ctx context.Context, in *LetterExportQuery) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/exports/letters", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportPanel 导出评审组的评分汇总（.xlsx）
+//
+// GET /api/v1/panels/{id}/export
+func (c *Client) ExportPanel(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/panels/{id}/export", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportPublicity 导出公示批次（.xlsx）
+//
+// GET /api/v1/publicity/batches/{id}/export
+func (c *Client) ExportPublicity(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/publicity/batches/{id}/export", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportPublicPublicity 导出公示名单（.xlsx，无需登录）
+//
+// GET /api/v1/public/publicity/batches/{id}/export
+func (c *Client) ExportPublicPublicity(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/public/publicity/batches/{id}/export", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportPaymentBatch 导出拨付清单（.xlsx，第六条（三））
+//
+// GET /api/v1/payment-batches/{id}/export
+func (c *Client) ExportPaymentBatch(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/payment-batches/{id}/export", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportDistrictLedger 导出本辖区的拨付台账（.xlsx；县区财政）
+//
+// GET /api/v1/exports/district-ledger
+func (c *Client) ExportDistrictLedger(ctx context.Context) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/exports/district-ledger", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ExportExecution 导出预算执行情况（.xlsx）
+//
+// GET /api/v1/reports/execution/export
+func (c *Client) ExportExecution(ctx context.Context, in *ExecutionQuery) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/reports/execution/export", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadApprovalScan 下载政府批复扫描件
+//
+// GET /api/v1/approvals/{id}/file
+func (c *Client) DownloadApprovalScan(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/approvals/{id}/file", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DownloadObjectionEvidence 下载公示异议的证明材料
+//
+// GET /api/v1/objections/{id}/file
+func (c *Client) DownloadObjectionEvidence(ctx context.Context, in *ByID) (*Download, error) {
+	out := new(Download)
+	if err := c.do(ctx, "GET", "/api/v1/objections/{id}/file", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListPublicAnnouncements 已发布的通知公告（无需登录）
+//
+// GET /api/v1/public/announcements
+func (c *Client) ListPublicAnnouncements(ctx context.Context, in *AnnouncementQuery) (*Page[Announcement], error) {
+	out := new(Page[Announcement])
+	if err := c.do(ctx, "GET", "/api/v1/public/announcements", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetPublicAnnouncement 通知公告（无需登录；未发布的不存在）
+//
+// GET /api/v1/public/announcements/{id}
+func (c *Client) GetPublicAnnouncement(ctx context.Context, in *ByID) (*Announcement, error) {
+	out := new(Announcement)
+	if err := c.do(ctx, "GET", "/api/v1/public/announcements/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListAnnouncements 全部通知公告，含草稿与已撤回的（市工信局）
+//
+// GET /api/v1/announcements
+func (c *Client) ListAnnouncements(ctx context.Context, in *AnnouncementQuery) (*Page[Announcement], error) {
+	out := new(Page[Announcement])
+	if err := c.do(ctx, "GET", "/api/v1/announcements", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetAnnouncement 通知公告（市工信局，含草稿）
+//
+// GET /api/v1/announcements/{id}
+func (c *Client) GetAnnouncement(ctx context.Context, in *ByID) (*Announcement, error) {
+	out := new(Announcement)
+	if err := c.do(ctx, "GET", "/api/v1/announcements/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateAnnouncement 新建通知公告：发布或保存为草稿（市工信局，第六条（一））
+//
+// POST /api/v1/announcements
+func (c *Client) CreateAnnouncement(ctx context.Context, in *AnnouncementInput) (*Announcement, error) {
+	out := new(Announcement)
+	if err := c.do(ctx, "POST", "/api/v1/announcements", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateAnnouncement 修改通知公告（已撤回的可再次发布）
+//
+// PUT /api/v1/announcements/{id}
+func (c *Client) UpdateAnnouncement(ctx context.Context, in *AnnouncementUpdate) (*Announcement, error) {
+	out := new(Announcement)
+	if err := c.do(ctx, "PUT", "/api/v1/announcements/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// WithdrawAnnouncement 撤回已发布的通知公告
+//
+// POST /api/v1/announcements/{id}/withdraw
+func (c *Client) WithdrawAnnouncement(ctx context.Context, in *ByID) (*Announcement, error) {
+	out := new(Announcement)
+	if err := c.do(ctx, "POST", "/api/v1/announcements/{id}/withdraw", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListPublicCalls 申报批次（无需登录；最新在前）
+//
+// GET /api/v1/public/calls
+func (c *Client) ListPublicCalls(ctx context.Context, in *Paging) (*Page[Call], error) {
+	out := new(Page[Call])
+	if err := c.do(ctx, "GET", "/api/v1/public/calls", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetPublicCall 申报批次及申报通知（无需登录）
+//
+// GET /api/v1/public/calls/{id}
+func (c *Client) GetPublicCall(ctx context.Context, in *ByID) (*Call, error) {
+	out := new(Call)
+	if err := c.do(ctx, "GET", "/api/v1/public/calls/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetMeasures 《管理办法》全文及本系统对每一条的落实方式（无需登录）
+//
+// GET /api/v1/public/measures
+func (c *Client) GetMeasures(ctx context.Context) (*Measures, error) {
+	out := new(Measures)
+	if err := c.do(ctx, "GET", "/api/v1/public/measures", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetCalendarDays 某年的非工作日及原因（无需登录；公示期等按工作日计算）
+//
+// GET /api/v1/public/calendar/days
+func (c *Client) GetCalendarDays(ctx context.Context, in *CalendarQuery) (*CalendarDays, error) {
+	out := new(CalendarDays)
+	if err := c.do(ctx, "GET", "/api/v1/public/calendar/days", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Search 按申报编号、单位名称或统一社会信用代码搜索调用者范围内的申报与单位
+//
+// GET /api/v1/search
+func (c *Client) Search(ctx context.Context, in *SearchQuery) (*SearchResult, error) {
+	out := new(SearchResult)
+	if err := c.do(ctx, "GET", "/api/v1/search", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRecentActivity 本人最近办理的事项（审计日志，最新在前）
+//
+// GET /api/v1/activity
+func (c *Client) ListRecentActivity(ctx context.Context, in *ActivityQuery) (*List[AuditEntry], error) {
+	out := new(List[AuditEntry])
+	if err := c.do(ctx, "GET", "/api/v1/activity", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetOpinion 专家评审意见书：各专家评分、核定投入、回避情况与评审结果
+//
+// GET /api/v1/applications/{id}/opinion
+func (c *Client) GetOpinion(ctx context.Context, in *ByID) (*Opinion, error) {
+	out := new(Opinion)
+	if err := c.do(ctx, "GET", "/api/v1/applications/{id}/opinion", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListAccounts 用户列表（管理员）
+//
+// GET /api/v1/admin/users
+func (c *Client) ListAccounts(ctx context.Context, in *UserQuery) (*Page[Account], error) {
+	out := new(Page[Account])
+	if err := c.do(ctx, "GET", "/api/v1/admin/users", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateAccount 创建用户（管理员）
+//
+// POST /api/v1/admin/users
+func (c *Client) CreateAccount(ctx context.Context, in *AccountInput) (*AccountDetail, error) {
+	out := new(AccountDetail)
+	if err := c.do(ctx, "POST", "/api/v1/admin/users", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetAccount 用户及其有效会话（管理员）
+//
+// GET /api/v1/admin/users/{id}
+func (c *Client) GetAccount(ctx context.Context, in *ByID) (*AccountDetail, error) {
+	out := new(AccountDetail)
+	if err := c.do(ctx, "GET", "/api/v1/admin/users/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateAccount 修改用户：角色、辖区、所属单位变更或停用时，其会话与访问令牌一并失效
+//
+// PUT /api/v1/admin/users/{id}
+func (c *Client) UpdateAccount(ctx context.Context, in *AccountUpdate) (*AccountDetail, error) {
+	out := new(AccountDetail)
+	if err := c.do(ctx, "PUT", "/api/v1/admin/users/{id}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ResetPassword 重置密码（该用户的全部会话失效）
+//
+// POST /api/v1/admin/users/{id}/password
+func (c *Client) ResetPassword(ctx context.Context, in *PasswordInput) error {
+	return c.do(ctx, "POST", "/api/v1/admin/users/{id}/password", in, &NoContent{})
+}
+
+// RevokeSessions 注销该用户的全部网页会话
+//
+// POST /api/v1/admin/users/{id}/sessions/revoke
+func (c *Client) RevokeSessions(ctx context.Context, in *ByID) (*RevokedSessions, error) {
+	out := new(RevokedSessions)
+	if err := c.do(ctx, "POST", "/api/v1/admin/users/{id}/sessions/revoke", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetCalendarAdmin 工作日历的调整记录及各年放假安排的录入情况（管理员）
+//
+// GET /api/v1/admin/calendar
+func (c *Client) GetCalendarAdmin(ctx context.Context) (*CalendarAdmin, error) {
+	out := new(CalendarAdmin)
+	if err := c.do(ctx, "GET", "/api/v1/admin/calendar", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PutCalendarOverride 设定某日为工作日或休息日（须注明依据）
+//
+// PUT /api/v1/admin/calendar/overrides/{date}
+func (c *Client) PutCalendarOverride(ctx context.Context, in *CalendarOverrideInput) (*CalendarOverride, error) {
+	out := new(CalendarOverride)
+	if err := c.do(ctx, "PUT", "/api/v1/admin/calendar/overrides/{date}", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteCalendarOverride 删除某日的设定，恢复内置日历
+//
+// DELETE /api/v1/admin/calendar/overrides/{date}
+func (c *Client) DeleteCalendarOverride(ctx context.Context, in *CalendarDateRef) error {
+	return c.do(ctx, "DELETE", "/api/v1/admin/calendar/overrides/{date}", in, &NoContent{})
+}
+
+// ImportCalendar 导入一年的放假安排（CSV：日期,工作日/休息日,名称,依据）
+//
+// POST /api/v1/admin/calendar/import
+func (c *Client) ImportCalendar(ctx context.Context, in *CalendarUpload) (*CalendarImportResult, error) {
+	out := new(CalendarImportResult)
+	if err := c.do(ctx, "POST", "/api/v1/admin/calendar/import", in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveExpert 将专家账号纳入专家库或修改其信息（市工信局；第十四条（三））
+//
+// POST /api/v1/experts
+func (c *Client) SaveExpert(ctx context.Context, in *ExpertInput) (*Expert, error) {
+	out := new(Expert)
+	if err := c.do(ctx, "POST", "/api/v1/experts", in, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -319,7 +319,7 @@ type Event struct {
 	Actor     string    `json:"actor"`
 	Action    string    `json:"action"`
 	Label     string    `json:"label"`
-	From      AppState  `json:"from"`
+	From      *AppState `json:"from" doc:"之前的状态；系统直接生成的申报（免申即享、排名推荐）的首条记录为 null"`
 	To        AppState  `json:"to"`
 	Reason    string    `json:"reason"`
 	Citation  string    `json:"citation" doc:"所依据的条款"`
@@ -777,6 +777,16 @@ type ApprovalInput struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
+// ApprovalUpload is the government's approval with its scanned document
+// (multipart).
+type ApprovalUpload struct {
+	BatchID        int64   `path:"id" json:"-"`
+	DocNumber      string  `form:"doc_number" json:"-" doc:"批复文号"`
+	DocDate        string  `form:"doc_date" json:"-" format:"date"`
+	File           *Upload `form:"file" json:"-" doc:"批复扫描件（PDF、PNG 或 JPEG，至多 5 MiB）"`
+	IdempotencyKey string  `form:"idempotency_key,omitempty" json:"-"`
+}
+
 // ApprovalResult is what an approval did.
 type ApprovalResult struct {
 	ApprovalID int64    `json:"approval_id"`
@@ -856,6 +866,17 @@ type ObjectionInput struct {
 	Name    string `json:"name" doc:"异议人姓名或单位"`
 	Contact string `json:"contact" doc:"联系方式"`
 	Reason  string `json:"reason" doc:"异议事实与理由"`
+}
+
+// ObjectionUpload is an objection from the public with its evidence
+// (multipart).
+type ObjectionUpload struct {
+	BatchID int64   `path:"id" json:"-"`
+	ItemID  int64   `form:"item_id" json:"-" doc:"公示项目 ID"`
+	Name    string  `form:"name" json:"-" doc:"异议人姓名或单位"`
+	Contact string  `form:"contact" json:"-" doc:"联系方式"`
+	Reason  string  `form:"reason" json:"-" doc:"异议事实与理由"`
+	File    *Upload `form:"file" json:"-" doc:"证明材料（PDF、PNG 或 JPEG，至多 5 MiB）"`
 }
 
 // ObjectionReceipt confirms a lodged objection.

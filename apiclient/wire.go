@@ -21,7 +21,8 @@ import (
 //
 //	path:"id"     a path parameter ({id} in the operation's path)
 //	query:"state" a query parameter (omitted when zero)
-//	form:"kind"   a multipart form field; a field of type *Upload is the file
+//	form:"kind"   a multipart form field; a field of type *Upload is the file;
+//	              form:"kind,omitempty" marks it optional
 //	json:"title"  a field of the JSON body (every other exported field)
 //
 // Fields with a path, query or form tag carry json:"-" so that the body
@@ -30,10 +31,11 @@ import (
 
 // WireField is one field of a request type and where it travels.
 type WireField struct {
-	Name  string // the parameter or form field name
-	In    string // "path", "query" or "form"
-	Index []int  // the field's index path (embedded structs flattened)
-	Field reflect.StructField
+	Name     string // the parameter or form field name
+	In       string // "path", "query" or "form"
+	Index    []int  // the field's index path (embedded structs flattened)
+	Field    reflect.StructField
+	Optional bool // a form field tagged omitempty
 }
 
 // WireFields lists the path, query and form fields of a request type.
@@ -41,8 +43,9 @@ func WireFields(t reflect.Type) []WireField {
 	var out []WireField
 	walkFields(t, nil, func(f reflect.StructField, index []int) {
 		for _, in := range []string{"path", "query", "form"} {
-			if name, ok := f.Tag.Lookup(in); ok {
-				out = append(out, WireField{Name: name, In: in, Index: index, Field: f})
+			if tag, ok := f.Tag.Lookup(in); ok {
+				name, opts, _ := strings.Cut(tag, ",")
+				out = append(out, WireField{Name: name, In: in, Index: index, Field: f, Optional: opts == "omitempty"})
 			}
 		}
 	})

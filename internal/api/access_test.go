@@ -2,14 +2,17 @@ package api_test
 
 import (
 	"net/http"
+	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"dtfund"
 	"dtfund/internal/api"
 	"dtfund/internal/testdb"
 )
+
+// anyParam is a path parameter of an operation.
+var anyParam = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // TestTokenOfEveryRole calls every operation with a token of every role,
 // and anonymously. A role the operation declares may not be refused (401,
@@ -21,10 +24,7 @@ import (
 func TestTokenOfEveryRole(t *testing.T) {
 	f := newFixture(t, testdb.SQLite(t))
 	for _, o := range api.Operations() {
-		path := api.Prefix + o.Path
-		for _, name := range []string{"id", "attachment_id", "application_id"} {
-			path = strings.ReplaceAll(path, "{"+name+"}", "987654321")
-		}
+		path := api.Prefix + anyParam.ReplaceAllString(o.Path, "987654321")
 		var body any
 		if o.Method != http.MethodGet {
 			body = map[string]any{}

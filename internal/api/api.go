@@ -73,6 +73,9 @@ type Operation struct {
 	// renames translate the field names of the app layer's errors (those
 	// of the web forms) into the API's JSON names: pairs of from, to.
 	renames []string
+	// extra are statuses the operation may answer beyond those that follow
+	// from its declaration (a read refused with 409 by the record's state).
+	extra []int
 }
 
 // op declares an operation. In is the request type (path, query and form
@@ -95,6 +98,11 @@ func (o *Operation) describe(s string) *Operation { o.Description = s; return o 
 
 // upload sets the body limit of an upload.
 func (o *Operation) upload(max int64) *Operation { o.MaxBody = max; return o }
+
+// may documents statuses the operation answers besides those that follow
+// from its method and parameters, e.g. 409 for a read the record's state
+// refuses.
+func (o *Operation) may(statuses ...int) *Operation { o.extra = append(o.extra, statuses...); return o }
 
 // stateless exempts a computation from the CSRF token, saying why.
 func (o *Operation) stateless(why string) *Operation { o.Stateless = why; return o }
@@ -165,6 +173,14 @@ var Tags = []struct{ Name, Description string }{
 	{"money", "预算、拨付与追回（第六条、第二十条）"},
 	{"reports", "报表、统计与审计"},
 	{"policy", "政策规则"},
+	{"assessments", "数字化水平评测（工信厅企业〔2024〕56号；第十九条验收评审）"},
+	{"projects", "改造项目、验收与绩效（第十五条、第十六条、第十九条）"},
+	{"supervision", "过程监督、监督检查与违规处理（第十七条、第十八条、第二十条）"},
+	{"providers", "服务商、产品、应用记录与排名（第七条（二）至（五））"},
+	{"matching", "免申即享（第十五条、第七条（二））"},
+	{"imports", "数据导入与 Excel 导出"},
+	{"site", "通知公告、办法原文、工作日历、搜索与最近办理"},
+	{"admin", "系统管理：用户、工作日历、专家库"},
 }
 
 var (
@@ -176,7 +192,8 @@ var (
 func Operations() []*Operation {
 	opsOnce.Do(func() {
 		for _, g := range [][]*Operation{accountOps(), organizationOps(), callOps(), applicationOps(), reviewOps(), expertOps(),
-			recheckOps(), publicityOps(), publicOps(), moneyOps(), reportOps(), policyOps()} {
+			recheckOps(), publicityOps(), publicOps(), moneyOps(), reportOps(), policyOps(), assessmentOps(), projectOps(),
+			supervisionOps(), providerOps(), matchingOps(), importOps(), siteOps(), adminOps()} {
 			ops = append(ops, g...)
 		}
 	})

@@ -175,11 +175,17 @@ func TestClientWalksTheProcess(t *testing.T) {
 		must(err)
 		_, err = finance.AllocateBudget(ctx, &apiclient.AllocationInput{Year: year, Source: "central", Category: "7.1", AmountFen: 90_000_000})
 		must(err)
-		res, err := city.ApproveBatch(ctx, &apiclient.ApprovalInput{BatchID: batch.ID, DocNumber: "长府批〔2026〕21号",
-			DocDate: calendar.DateOf(f.app.Now()).String(), IdempotencyKey: "walk-approve"})
+		res, err := city.ApproveBatchWithScan(ctx, &apiclient.ApprovalUpload{BatchID: batch.ID, DocNumber: "长府批〔2026〕21号",
+			DocDate: calendar.DateOf(f.app.Now()).String(), IdempotencyKey: "walk-approve",
+			File: &apiclient.Upload{Name: "批复.pdf", Content: bytes.NewReader(pdf())}})
 		must(err)
 		if len(res.Awards) != 1 || res.Awards[0].AmountFen != item.AmountFen {
 			t.Fatalf("approval: %+v", res)
+		}
+		scan, err := city.DownloadApprovalScan(ctx, &apiclient.ByID{ID: res.ApprovalID})
+		must(err)
+		if b, _ := io.ReadAll(scan.Content); !bytes.Equal(b, pdf()) || scan.Name != "批复.pdf" {
+			t.Fatalf("approval scan %q (%d bytes)", scan.Name, scan.Size)
 		}
 		award := res.Awards[0]
 		awards, err := applicant.ListAwards(ctx, &apiclient.Paging{})
@@ -236,7 +242,141 @@ func TestClientWalksTheProcess(t *testing.T) {
 		if len(final.ActionsForYou) != 0 {
 			t.Fatalf("approved application still offers %v", final.ActionsForYou)
 		}
+
+		walkAfterAward(t, f, draft.ID)
+		walkMatching(t, f)
 	})
+}
+
+// walkAfterAward goes on with the award of the walk: its retrofit project
+// (第十五条、第十九条) through goals and the self-evaluation to the request for
+// acceptance; the third-party assessment after the retrofit entered from its
+// report; the acceptance, refused before the assessment and passed after it;
+// and both bureaus' performance evaluation (第十六条).
+func walkAfterAward(t *testing.T, f *fixture, appID int64) {
+	t.Helper()
+	ctx := context.Background()
+	applicant, city, finance, inspector := f.client("qiye"), f.client("shigongxin"), f.client("shicaizheng"), f.client("hecha")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fieldErr := func(err error, field string) {
+		t.Helper()
+		var e *apiclient.Error
+		if !errors.As(err, &e) || e.Status != http.StatusUnprocessableEntity || e.Fields[field] == "" {
+			t.Fatalf("want 422 naming %s, got %v", field, err)
+		}
+	}
+	today := calendar.DateOf(f.app.Now()).String()
+
+	projects, err := applicant.ListProjects(ctx, &apiclient.ProjectQuery{State: "in_progress"})
+	must(err)
+	var projectID int64
+	for _, p := range projects.Items {
+		if p.ApplicationID == appID {
+			projectID = p.ID
+		}
+	}
+	if projectID == 0 {
+		t.Fatalf("no project in progress for the award: %+v", projects.Items)
+	}
+	p, err := applicant.GetProject(ctx, &apiclient.ByID{ID: projectID})
+	must(err)
+	if len(p.Goals) != 1 || p.Goals[0].Indicator != "设备联网率" || !p.ActionsForYou.EditPlan || p.ActionsForYou.RequestAcceptance {
+		t.Fatalf("new project: goals %+v, actions %+v", p.Goals, p.ActionsForYou)
+	}
+	p, err = applicant.SaveProjectGoals(ctx, &apiclient.GoalsInput{ProjectID: projectID, Goals: []apiclient.Goal{
+		{Indicator: "设备联网率", Baseline: "10%", Target: "95%"}, {Indicator: "设备综合效率", Baseline: "60%", Target: "75%"}}})
+	must(err)
+	if len(p.Goals) != 2 {
+		t.Fatalf("goals: %+v", p.Goals)
+	}
+	// Without the self-evaluation the request is refused, and says why.
+	_, err = applicant.RequestAcceptance(ctx, &apiclient.AcceptanceRequestInput{ProjectID: projectID})
+	fieldErr(err, "request")
+	_, err = applicant.SaveSelfEvaluation(ctx, &apiclient.SelfEvaluationInput{ProjectID: projectID, Narrative: "压力机全部联网，监测平台上线。",
+		Actuals: []apiclient.GoalActual{{Seq: 1, Actual: "96%"}, {Seq: 2, Actual: "77%"}}})
+	must(err)
+	for range 2 { // a resent request is the same request
+		p, err = applicant.RequestAcceptance(ctx, &apiclient.AcceptanceRequestInput{ProjectID: projectID, IdempotencyKey: "walk-request"})
+		must(err)
+		if p.State != "acceptance_requested" || p.RequestedAt == nil {
+			t.Fatalf("requested: %s", p.State)
+		}
+	}
+
+	// 验收: the call requires the level the assessment after the retrofit reaches.
+	accept := &apiclient.AcceptanceInput{ProjectID: projectID, HeldOn: today, Pass: true, Opinion: "改造内容与申报方案一致，同意通过验收。",
+		Experts: []string{"陈教授", "刘研究员", "王高工"}, IdempotencyKey: "walk-accept"}
+	_, err = city.RecordAcceptance(ctx, accept)
+	fieldErr(err, "pass")
+	as, err := inspector.RecordAssessmentReport(ctx, &apiclient.AssessmentReportInput{ApplicationID: appID, Phase: "after", AssessedOn: today,
+		Assessor: "吉林省中小企业数字化水平评测中心（第三方）", ReportNo: "JLSZ-WALK-0001", ScoreHundredths: 5850, Level: 2})
+	must(err)
+	if as.Level != 2 || as.Source != "report" || len(as.Findings) == 0 {
+		t.Fatalf("assessment: %+v", as)
+	}
+	res, err := city.RecordAcceptance(ctx, accept)
+	must(err)
+	if res.Project.State != "accepted" || res.Acceptance == nil || !res.Acceptance.Passed || res.Acceptance.Level == nil ||
+		*res.Acceptance.Level != 2 || res.Acceptance.AssessmentID == nil || *res.Acceptance.AssessmentID != as.ID || len(res.Acceptance.Findings) == 0 {
+		t.Fatalf("acceptance: %+v", res)
+	}
+	if res.Acceptance.Findings[0].Outcome != "pass" {
+		t.Fatalf("acceptance finding: %+v", res.Acceptance.Findings)
+	}
+
+	// 绩效评价 by both bureaus.
+	for i, c := range []*apiclient.Client{city, finance} {
+		_, err := c.SignEvaluation(ctx, &apiclient.EvaluationInput{ProjectID: projectID, Score: 90 - 4*i, Opinion: "绩效目标实现"})
+		must(err)
+	}
+	p, err = applicant.GetProject(ctx, &apiclient.ByID{ID: projectID})
+	must(err)
+	if p.EvaluationSummary == nil || p.EvaluationSummary.ScoreHundredths != 8800 || p.EvaluationSummary.Grade != "良" || len(p.Evaluations) != 2 {
+		t.Fatalf("evaluation: %+v", p.EvaluationSummary)
+	}
+	var actions []string
+	for _, e := range p.Events {
+		actions = append(actions, e.Action)
+	}
+	if want := []string{"create", "goals", "self_evaluation", "request", "accept", "evaluate", "evaluate"}; !sameSequence(actions, want) {
+		t.Fatalf("project timeline %v, want %v", actions, want)
+	}
+}
+
+// walkMatching is 免申即享 (第十五条): the enterprise the demo's second
+// policy proposed confirms with its account and gets an application for the
+// joint re-check; the account number is masked for the finance bureau
+// until the award is approved and shown in full to the enterprise.
+func walkMatching(t *testing.T, f *fixture) {
+	t.Helper()
+	ctx := context.Background()
+	enterprise, finance := f.client("qiye2"), f.client("shicaizheng")
+	props, err := enterprise.ListProposals(ctx, &apiclient.ProposalQuery{State: "proposed"})
+	if err != nil || props.Total != 1 {
+		t.Fatalf("proposals awaiting qiye2: %+v %v", props, err)
+	}
+	p := props.Items[0]
+	app, err := enterprise.ConfirmProposal(ctx, &apiclient.ProposalConfirmation{ID: p.ID, Wish: true, AccountName: p.OrgName,
+		BankName: "中国工商银行长春南湖支行", AccountNo: "0712345678901234567"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.State != "reviewed" || app.Origin != "matching" || app.RequestedFen != p.AmountFen {
+		t.Fatalf("application from the proposal: %+v", app.Application)
+	}
+	mine, err := enterprise.GetProposal(ctx, &apiclient.ByID{ID: p.ID})
+	if err != nil || mine.AccountNo != "0712345678901234567" || !mine.FullAccount || mine.State != "confirmed" {
+		t.Fatalf("the enterprise's view: %+v %v", mine, err)
+	}
+	theirs, err := finance.GetProposal(ctx, &apiclient.ByID{ID: p.ID})
+	if err != nil || theirs.AccountNo != "***************4567" || theirs.FullAccount {
+		t.Fatalf("the finance bureau's view before approval: %+v %v", theirs, err)
+	}
 }
 
 func containsAward(as []apiclient.Award, id int64) bool {

@@ -25,6 +25,7 @@ import (
 type request struct {
 	as        string // username; "" anonymous
 	path      map[string]int64
+	pathText  map[string]string // path parameters that are not IDs ({kind}, {date})
 	query     url.Values
 	body      any
 	multipart func() (*bytes.Buffer, string)
@@ -54,7 +55,7 @@ func TestContract(t *testing.T) {
 		if req.as != "" {
 			token = f.token(req.as)
 		}
-		path := api.Prefix + fill(o.Path, req.path)
+		path := api.Prefix + fill(fillText(o.Path, req.pathText), req.path)
 		if len(req.query) > 0 {
 			path += "?" + req.query.Encode()
 		}
@@ -114,6 +115,30 @@ func (s *scenarios) appIn(state dtfund.AppState) *dtfund.Application {
 	return apps[0]
 }
 
+// awaitingFinance is an application of the demo in 评审通过 that the city
+// industry bureau has signed and the finance bureau not yet: its re-check
+// passes with the finance bureau's signature.
+func (s *scenarios) awaitingFinance() *dtfund.Application {
+	s.f.t.Helper()
+	ctx := context.Background()
+	apps, _, err := s.f.db.FindApplications(ctx, store.ApplicationFilter{States: []dtfund.AppState{dtfund.StateReviewed},
+		Page: store.Page{Limit: 100}})
+	if err != nil {
+		s.f.t.Fatal(err)
+	}
+	for _, a := range apps {
+		sigs, err := s.f.db.RecheckSignatures(ctx, a.ID)
+		if err != nil {
+			s.f.t.Fatal(err)
+		}
+		if len(sigs) == 1 && sigs[0].Role == dtfund.RoleCityMIIT && sigs[0].Pass {
+			return a
+		}
+	}
+	s.f.t.Fatal("demo has no application waiting for the finance bureau's re-check signature")
+	return nil
+}
+
 // ownerOf is an applicant account of the application's organisation.
 func (s *scenarios) ownerOf(a *dtfund.Application) string {
 	s.f.t.Helper()
@@ -145,7 +170,7 @@ func newScenarios(f *fixture) *scenarios {
 	submitted := s.appIn(dtfund.StateSubmitted)
 	recommended := s.appIn(dtfund.StateRecommended)
 	inReview := s.appIn(dtfund.StateExpertReview)
-	reviewed := s.appIn(dtfund.StateReviewed)
+	reviewed := s.awaitingFinance()
 	passed := s.appIn(dtfund.StatePublicityPassed)
 	approved := s.appIn(dtfund.StateApproved)
 	reviewer := f.official(dtfund.RoleDistrictMIIT, submitted.DistrictCode)
@@ -341,9 +366,15 @@ func newScenarios(f *fixture) *scenarios {
 			// Its periods have not ended: refused, and nothing changes.
 			return request{as: city, path: map[string]int64{"id": s.ids["batch"]}, want: http.StatusConflict}
 		},
+		"ApproveBatchWithScan": func() request {
+			return request{as: city, path: map[string]int64{"id": passedItem.BatchID}, then: s.capture("approval", "approval_id"),
+				multipart: form(map[string]string{"doc_number": "长府批〔2026〕8号", "doc_date": s.today(), "idempotency_key": "contract-approve"},
+					"批复.pdf", pdf())}
+		},
 		"ApproveBatch": func() request {
+			// The scanned approval above approved the batch: nothing is left to approve.
 			return request{as: city, path: map[string]int64{"id": passedItem.BatchID},
-				body: map[string]any{"doc_number": "长府批〔2026〕8号", "doc_date": s.today(), "idempotency_key": "contract-approve"}}
+				body: map[string]any{"doc_number": "长府批〔2026〕9号", "doc_date": s.today()}, want: http.StatusConflict}
 		},
 		"ListObjections": func() request { return request{as: city, query: url.Values{"state": {"dismissed"}}} },
 		"GetObjection":   func() request { return request{as: city, path: map[string]int64{"id": objections[0].ID}} },
@@ -363,6 +394,11 @@ func newScenarios(f *fixture) *scenarios {
 		"LodgeObjection": func() request {
 			return request{path: map[string]int64{"id": public.BatchID}, body: map[string]any{"item_id": public.ID, "name": "张三",
 				"contact": "13900000000", "reason": "该企业申报的改造项目实际尚未实施完成，请核查。"}}
+		},
+		"LodgeObjectionWithEvidence": func() request {
+			return request{path: map[string]int64{"id": public.BatchID}, then: s.captureID("objection"),
+				multipart: form(map[string]string{"item_id": itoa64(public.ID), "name": "李四", "contact": "13900000001",
+					"reason": "该企业申报的设备采购发票与实际到货不符，附现场照片。"}, "现场照片.pdf", pdf())}
 		},
 
 		"GetBudget":          func() request { return request{as: finance, query: url.Values{"year": {itoa(year)}}} },
@@ -447,6 +483,7 @@ func newScenarios(f *fixture) *scenarios {
 
 		"EvaluatePolicy": func() request { return request{body: json.RawMessage(policy.ExampleInput)} },
 	}
+	s.laterParts(ctx, now, panel.ID, public.BatchID, approved.ID, calls)
 	return s
 }
 

@@ -121,8 +121,13 @@ func eventOut(e dtfund.AppEvent) apiclient.Event {
 	if l := dtfund.AppAction(e.Action).Label(); l != "" {
 		label = l
 	}
-	return apiclient.Event{At: utc(e.At), Actor: e.Actor, Action: e.Action, Label: label, From: apiclient.AppState(e.From),
-		To: apiclient.AppState(e.To), FromLabel: e.From.Label(), ToLabel: e.To.Label(), Reason: e.Reason, Citation: e.Citation}
+	out := apiclient.Event{At: utc(e.At), Actor: e.Actor, Action: e.Action, Label: label, To: apiclient.AppState(e.To),
+		ToLabel: e.To.Label(), Reason: e.Reason, Citation: e.Citation}
+	if e.From != "" {
+		from := apiclient.AppState(e.From)
+		out.From, out.FromLabel = &from, e.From.Label()
+	}
+	return out
 }
 
 // decisionOut reads a stored decision; nil when there is none or it cannot

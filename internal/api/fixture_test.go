@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -213,6 +214,14 @@ func (f *fixture) conforms(o *api.Operation, r response) []string {
 		return []string{"body is not JSON: " + err.Error()}
 	}
 	return api.Validate(v, media.Schema, f.document().Components.Schemas)
+}
+
+// fillText puts textual path parameters into an operation's path.
+func fillText(path string, params map[string]string) string {
+	for k, v := range params {
+		path = strings.ReplaceAll(path, "{"+k+"}", url.PathEscape(v))
+	}
+	return path
 }
 
 // fill puts path parameters into an operation's path.

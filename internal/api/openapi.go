@@ -96,19 +96,16 @@ type SecurityScheme struct {
 const Version = "1.0.0"
 
 // NotYetCovered are the state-changing actions of the web pages that the API
-// does not offer yet; the document's description lists them.
+// does not offer; the document's description lists them.
 var NotYetCovered = []string{
-	"专家库维护（网页：专家库 POST /experts）",
-	"政府批复扫描件的上传（网页：公示批次的审批表单）与公众异议的证明材料上传（网页：公示页面）；本接口录入批复、提出异议时不带附件",
-	"管理员页面：用户管理、工作日历",
-	"演示时钟（仅演示环境）",
-	"访问令牌的创建与撤销：只在网页上进行（/profile/tokens），令牌不能创建令牌",
+	"演示时钟（仅演示环境，网页 /admin/demo-clock）",
+	"访问令牌的创建与撤销（含管理员撤销某用户的令牌）：只在网页上进行（/profile/tokens、/admin/users/{id}/tokens），令牌不能创建或撤销令牌",
 }
 
-// NotYetReadable are the pages' reads the API does not offer yet.
+// NotYetReadable are the pages' reads the API does not offer.
 var NotYetReadable = []string{
-	"评审意见书（网页 /apps/{id}/opinion）",
-	"拨付清单 Excel、批复扫描件与异议证明材料的下载",
+	"工作台（/home）的待办汇总与能力清单：由各列表接口的筛选（如 state、overdue、awaiting_evaluation）得到相同的数字",
+	"访问令牌列表（网页 /profile/tokens）",
 }
 
 var statusText = map[int]string{
@@ -144,6 +141,9 @@ func (o *Operation) Statuses() []int {
 	}
 	if o.Out == reflect.TypeFor[apiclient.Download]() {
 		set[404] = true
+	}
+	for _, st := range o.extra {
+		set[st] = true
 	}
 	out := make([]int, 0, len(set))
 	for s := range set {
@@ -239,11 +239,11 @@ func description() string {
 
 **幂等**：提交申报、初审、复核会签、列入公示、审批、分配、追回登记等操作接受 idempotency_key：同一键重复请求只执行一次。
 
-**尚未提供的修改类操作**（请在网页上进行）：`)
+**不提供的修改类操作**（请在网页上进行）：`)
 	for _, s := range NotYetCovered {
 		b.WriteString("\n- " + s)
 	}
-	b.WriteString("\n\n**尚未提供的查询**：")
+	b.WriteString("\n\n**不提供的查询**：")
 	b.WriteString(strings.Join(NotYetReadable, "；"))
 	return b.String()
 }

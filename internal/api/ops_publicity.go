@@ -22,9 +22,13 @@ func publicityOps() []*Operation {
 		op("POST", "/publicity/batches/{id}/items", "PublishApplication",
 			"列入公示：每个申报有自己的5个工作日公示期（按工作日历计算）", city, publishApplication).created().fields("amount", "amount_fen"),
 		op("POST", "/publicity/batches/{id}/close", "ClosePublicityBatch", "结束公示（须各项公示期满且无待核查异议）", city, closeBatch),
+		op("POST", "/publicity/batches/{id}/approval-with-scan", "ApproveBatchWithScan",
+			"录入市政府批复并上传批复扫描件（multipart：doc_number、doc_date、file）", city, approveBatchWithScan).
+			upload(app.MaxPublicityFileSize+1<<20).
+			describe("与 ApproveBatch 相同，另附批复扫描件；同一 idempotency_key 的重复请求不重复审批。"),
 		op("POST", "/publicity/batches/{id}/approval", "ApproveBatch",
 			"录入市政府批复：公示通过且无异议的申报获批并生成奖补（第十四条（六））", city, approveBatch).
-			describe("批复扫描件的上传尚未提供（请在网页上传）；同一 idempotency_key 的重复请求不重复审批。"),
+			describe("不附批复扫描件（附扫描件请用 ApproveBatchWithScan）；同一 idempotency_key 的重复请求不重复审批。"),
 		op("GET", "/objections", "ListObjections", "公示异议列表", city, listObjections),
 		op("GET", "/objections/{id}", "GetObjection", "公示异议", city, getObjection),
 		op("POST", "/objections/{id}/decision", "DecideObjection", "异议核查结论：成立（申报退出公示）或不成立", city, decideObjection),
@@ -130,8 +134,24 @@ func closeBatch(ctx context.Context, c *Call, in *apiclient.ByID) (*apiclient.Cl
 }
 
 func approveBatch(ctx context.Context, c *Call, in *apiclient.ApprovalInput) (*apiclient.ApprovalResult, error) {
-	res, err := c.App.ApproveBatch(ctx, c.Actor, app.ApprovalInput{BatchID: in.BatchID, DocNumber: in.DocNumber, DocDate: in.DocDate,
+	return approve(ctx, c, app.ApprovalInput{BatchID: in.BatchID, DocNumber: in.DocNumber, DocDate: in.DocDate,
 		IdempotencyKey: in.IdempotencyKey})
+}
+
+func approveBatchWithScan(ctx context.Context, c *Call, in *apiclient.ApprovalUpload) (*apiclient.ApprovalResult, error) {
+	if in.File == nil {
+		return nil, dtfund.FieldError("file", "请选择批复扫描件")
+	}
+	file, err := publicityFile(in.File)
+	if err != nil {
+		return nil, err
+	}
+	return approve(ctx, c, app.ApprovalInput{BatchID: in.BatchID, DocNumber: in.DocNumber, DocDate: in.DocDate, File: file,
+		IdempotencyKey: in.IdempotencyKey})
+}
+
+func approve(ctx context.Context, c *Call, in app.ApprovalInput) (*apiclient.ApprovalResult, error) {
+	res, err := c.App.ApproveBatch(ctx, c.Actor, in)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +219,10 @@ func publicOps() []*Operation {
 		op("GET", "/public/publicity/batches/{id}/items", "ListPublicBatchItems", "公示批次中的项目（无需登录）", public, listPublicBatchItems),
 		op("POST", "/public/publicity/batches/{id}/objections", "LodgeObjection",
 			"对公示项目提出异议（无需登录；同一地址每小时限量）", public, lodgeObjection).created().
-			describe("证明材料的上传尚未提供（请在公示网页提交）。"),
+			describe("不附证明材料（附材料请用 LodgeObjectionWithEvidence）。"),
+		op("POST", "/public/publicity/batches/{id}/objections/with-evidence", "LodgeObjectionWithEvidence",
+			"对公示项目提出异议并附证明材料（multipart；无需登录；同一地址每小时限量）", public, lodgeObjectionWithEvidence).
+			created().upload(app.MaxPublicityFileSize+1<<20),
 	)
 }
 
@@ -264,11 +287,27 @@ func listPublicBatchItems(ctx context.Context, c *Call, in *apiclient.BatchItems
 }
 
 func lodgeObjection(ctx context.Context, c *Call, in *apiclient.ObjectionInput) (*apiclient.ObjectionReceipt, error) {
+	return lodge(ctx, c, app.ObjectionInput{BatchID: in.BatchID, ItemID: in.ItemID, Name: in.Name, Contact: in.Contact, Reason: in.Reason})
+}
+
+func lodgeObjectionWithEvidence(ctx context.Context, c *Call, in *apiclient.ObjectionUpload) (*apiclient.ObjectionReceipt, error) {
+	if in.File == nil {
+		return nil, dtfund.FieldError("file", "请选择证明材料")
+	}
+	file, err := publicityFile(in.File)
+	if err != nil {
+		return nil, err
+	}
+	return lodge(ctx, c, app.ObjectionInput{BatchID: in.BatchID, ItemID: in.ItemID, Name: in.Name, Contact: in.Contact, Reason: in.Reason,
+		File: file})
+}
+
+func lodge(ctx context.Context, c *Call, in app.ObjectionInput) (*apiclient.ObjectionReceipt, error) {
 	if _, err := c.App.PublicBatch(ctx, in.BatchID); err != nil {
 		return nil, err
 	}
-	o, err := c.App.LodgeObjection(ctx, app.ObjectionInput{BatchID: in.BatchID, ItemID: in.ItemID, Name: in.Name, Contact: in.Contact,
-		Reason: in.Reason, IP: c.Actor.IP})
+	in.IP = c.Actor.IP
+	o, err := c.App.LodgeObjection(ctx, in)
 	if err != nil {
 		return nil, err
 	}

@@ -130,10 +130,7 @@ func listAudit(ctx context.Context, c *Call, in *apiclient.AuditQuery) (*apiclie
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(entries, total, in.Paging, func(e *store.AuditEntry) apiclient.AuditEntry {
-		return apiclient.AuditEntry{ID: e.ID, At: utc(e.At), Actor: e.Actor, IP: e.IP, RequestID: e.RequestID, Action: e.Action,
-			ObjectType: e.ObjectType, ObjectID: e.ObjectID, Before: e.Before, After: e.After}
-	}), nil
+	return pageOf(entries, total, in.Paging, auditOut), nil
 }
 
 // policyOps: the rules as a service.

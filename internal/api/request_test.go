@@ -148,3 +148,32 @@ func TestDocumentConventions(t *testing.T) {
 }
 
 func storeBatchFilter() store.BatchFilter { return store.BatchFilter{Page: store.Page{Limit: 200}} }
+
+// TestMultipartFieldsAreTyped: a multipart form's fields are read into
+// their types (an integer that is not one is refused, 400, naming the
+// field), an unknown field is refused, an optional file may be left out,
+// and the app's field names read in the API's.
+func TestMultipartFieldsAreTyped(t *testing.T) {
+	f := newFixture(t, testdb.SQLite(t))
+	tok := f.token("shigongxin")
+	post := func(fields map[string]string) response {
+		body, ct := form(fields, "", nil)()
+		return f.call("POST", api.Prefix+"/supervision/cases", tok, body, ct)
+	}
+	before, _, _ := f.db.FindCases(t.Context(), store.CaseFilter{Page: store.Page{Limit: 100}})
+	r := post(map[string]string{"award_id": "abc", "goal": "x", "facts": "y", "found_on": "2026-01-01"})
+	if _, msg, fields := errorOf(t, r); r.status != 400 || fields["award_id"] == "" || !strings.Contains(msg, "整数") {
+		t.Errorf("non-numeric award_id: %d %s", r.status, r.body)
+	}
+	r = post(map[string]string{"award_id": "1", "colour": "red"})
+	if _, _, fields := errorOf(t, r); r.status != 400 || fields["colour"] == "" {
+		t.Errorf("unknown form field: %d %s", r.status, r.body)
+	}
+	r = post(map[string]string{"award_id": "1", "goal": "设备联网率", "facts": "", "found_on": "2099-01-01"})
+	if _, _, fields := errorOf(t, r); r.status != 422 || fields["facts"] == "" || fields["found_on"] == "" {
+		t.Errorf("invalid deviation: %d %s", r.status, r.body)
+	}
+	if after, _, _ := f.db.FindCases(t.Context(), store.CaseFilter{Page: store.Page{Limit: 100}}); len(after) != len(before) {
+		t.Error("a refused request opened a case")
+	}
+}

@@ -230,12 +230,16 @@ func (g *schemas) multipart(t reflect.Type) *Schema {
 		if f.In != "form" {
 			continue
 		}
-		p := &Schema{Type: "string", Description: f.Field.Tag.Get("doc")}
+		var p *Schema
 		if f.Field.Type == reflect.TypeFor[*apiclient.Upload]() {
-			p.Format = "binary"
+			p = &Schema{Type: "string", Format: "binary", Description: f.Field.Tag.Get("doc")}
+		} else {
+			p = g.field(f.Field)
 		}
 		s.Properties[f.Name] = p
-		s.Required = append(s.Required, f.Name)
+		if !f.Optional {
+			s.Required = append(s.Required, f.Name)
+		}
 	}
 	return s
 }

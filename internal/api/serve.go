@@ -222,7 +222,11 @@ func readMultipart(r *http.Request, v reflect.Value, fields []apiclient.WireFiel
 		known[f.Name] = true
 		fv := v.FieldByIndex(f.Index)
 		if fv.Type() != reflect.TypeFor[*apiclient.Upload]() {
-			fv.SetString(r.FormValue(f.Name))
+			if val := r.FormValue(f.Name); val != "" {
+				if err := setText(fv, val); err != nil {
+					return closers, badInput(f.Name, "表单字段 %s 的值“%s”无效：%s", f.Name, val, err)
+				}
+			}
 			continue
 		}
 		file, header, err := r.FormFile(f.Name)

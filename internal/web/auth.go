@@ -115,7 +115,7 @@ var roleCapabilities = map[dtfund.Role][]capability{
 	},
 	dtfund.RoleCityFinance: {
 		{"资格复核会签", "/recheck", "第十四条（四）"}, capApps, capLetters, capAwards, capOrgs, capAudit,
-		{"预算下达", "", "第六条（二）"}, {"资金拨付", "/payments", "第六条（二）"}, {"追回登记", "/receivables", "第二十条"},
+		{"预算下达", "/budget", "第六条（二）"}, {"资金拨付", "/payments", "第六条（二）"}, {"追回登记", "/receivables", "第二十条"},
 		{"预算执行", "/reports/execution", "第六条"}, {"对账报告", "/reports/reconcile", "第六条"},
 		{"监督检查", "/inspections", "第十七条"}, {"过程监督（查阅）", "/supervision", "第十八条"}, capCreditImport, capStats,
 		{"排名结果", "/rankings", "第七条（三）（四）"}, {"项目绩效评价", "/projects?eval=1", "第十六条"}, {"试点目标与项目绩效", "/projects/pilot", "第十六条"},

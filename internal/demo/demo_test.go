@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -376,4 +377,24 @@ func TestSeedPayments(t *testing.T) {
 		}
 		t.Logf("demo payments: %d instructions %v, revoked %s, reconcile holds", len(ins), states, repaid.AppNumber)
 	})
+}
+
+// TestDemoAuditTamperDetected: `dtfund audit verify` passes on the demo and
+// names the record changed in a tampered copy.
+func TestDemoAuditTamperDetected(t *testing.T) {
+	db := testdb.SQLite(t)
+	s := seed(t, db)
+	ctx := context.Background()
+	v, err := s.db.VerifyAudit(ctx, store.AuditHead{})
+	if err != nil || !v.OK() {
+		t.Fatalf("demo audit chain: %+v, %v", v, err)
+	}
+	mid := v.Records / 2
+	if err := db.ExecForTest(ctx, fmt.Sprintf(`UPDATE audit_log SET after_json = '{"amount_fen":1}' WHERE id = %d`, mid)); err != nil {
+		t.Fatal(err)
+	}
+	v, err = s.db.VerifyAudit(ctx, store.AuditHead{})
+	if err != nil || v.OK() || !strings.Contains(strings.Join(v.Problems, "；"), fmt.Sprintf("记录 %d", mid)) {
+		t.Fatalf("tampered record %d not named: %+v, %v", mid, v.Problems, err)
+	}
 }

@@ -4,7 +4,11 @@
 package app
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -22,6 +26,9 @@ type App struct {
 	// FilesDir is the data directory; attachments are stored under
 	// FilesDir/attachments by their SHA-256 (attachment.go).
 	FilesDir string
+	// Instance names this process among several serving one database
+	// (host, process ID and a random part); claims and leases carry it.
+	Instance string
 
 	cal calendarCache
 
@@ -34,7 +41,16 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now}
+	return &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now, Instance: NewInstanceID()}
+}
+
+// NewInstanceID names a process: host, process ID and a random suffix (a
+// restarted process is another instance).
+func NewInstanceID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Actor is who performs an action: a logged-in user, or the system itself

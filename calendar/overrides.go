@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 )
 
 // ParseOverrides reads a holiday schedule as CSV so that an administrator can
@@ -93,18 +94,31 @@ func parseRecord(rec []string, line int) (Override, error) {
 	}
 	o := Override{Date: d, Working: working}
 	if len(rec) > 2 {
-		o.Name = rec[2]
+		o.Name = oneLine(rec[2])
 	}
 	if len(rec) > 3 {
-		o.Source = rec[3]
+		o.Source = oneLine(rec[3])
 	}
 	return o, nil
+}
+
+// oneLine keeps a name or source on one line: a quoted CSV field may carry
+// line breaks (and encoding/csv turns \r\n into \n but keeps a lone \r),
+// which a holiday's name never means; control characters become spaces.
+func oneLine(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // ParseWorking reads the working flag of a schedule line: 工作日, true or 1
 // for a working day, 休息日, false or 0 for a day off (case insensitive, since
 // Excel upper-cases TRUE/FALSE).
 func ParseWorking(s string) (working, ok bool) {
+
 	switch {
 	case s == "工作日" || s == "1" || strings.EqualFold(s, "true"):
 		return true, true

@@ -93,3 +93,16 @@ func TestParseOverridesBad(t *testing.T) {
 		})
 	}
 }
+
+// A quoted name or source with line breaks or a stray carriage return (found
+// by FuzzParseOverrides) is kept on one line, so that writing the schedule
+// back and reading it again gives the same names.
+func TestParseOverridesNamesOnOneLine(t *testing.T) {
+	got, err := ParseOverrides(strings.NewReader("2026-10-01,休息日,\"国庆\r\r\n中秋\",\"国办发明电\n〔2025〕7号\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "国庆  中秋" || got[0].Source != "国办发明电 〔2025〕7号" {
+		t.Fatalf("got %+v", got)
+	}
+}

@@ -152,8 +152,26 @@ func FuzzDecodeInput(f *testing.F) {
 				t.Fatalf("finding %+v", f)
 			}
 		}
-		if _, err := json.Marshal(dec); err != nil {
+		first, err := json.Marshal(dec)
+		if err != nil {
 			t.Fatal(err)
+		}
+		// An accepted input, encoded and decoded again, is the same input
+		// and gets the same decision (what the API and the stored decisions
+		// rely on).
+		enc, err := json.Marshal(in)
+		if err != nil {
+			t.Fatalf("accepted input does not encode: %v", err)
+		}
+		again, err := DecodeInput(bytes.NewReader(enc))
+		if err != nil {
+			t.Fatalf("accepted input, encoded, is refused: %v\n%s", err, enc)
+		}
+		if reenc, _ := json.Marshal(again); !bytes.Equal(enc, reenc) {
+			t.Fatalf("input changed by a round trip:\n%s\n%s", enc, reenc)
+		}
+		if second, _ := json.Marshal(Evaluate(nil, again)); !bytes.Equal(first, second) {
+			t.Fatal("decision changed by a round trip of its input")
 		}
 	})
 }

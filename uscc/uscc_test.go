@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Expected values below were computed independently (by hand/script from the
@@ -238,7 +239,15 @@ func FuzzValidate(f *testing.F) {
 			if !errors.As(err, &e) || !strings.Contains(e.Msg, "统一社会信用代码") {
 				t.Fatalf("Validate(%q) = %#v, want *Error with Chinese message", s, err)
 			}
+			// The position named is inside the input, and only a length
+			// error names none.
+			if e.Pos < 0 || e.Pos > utf8.RuneCountInString(s) || (e.Pos == 0) != (e.Reason == ReasonLength) {
+				t.Fatalf("Validate(%q) names position %d (%s)", s, e.Pos, e.Reason)
+			}
 			return
+		}
+		if d := DivisionCode(s); d != s[2:8] {
+			t.Fatalf("accepted %q but DivisionCode is %q", s, d)
 		}
 		if len(s) != Length {
 			t.Fatalf("accepted %q of byte length %d", s, len(s))

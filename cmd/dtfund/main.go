@@ -46,10 +46,12 @@ func commands() []command {
 		{"restore", "从快照恢复 SQLite 数据库（须先停止服务）", cmdRestore},
 		{"audit", "审计日志：verify 校验哈希链 / head 输出链头", cmdAudit},
 		{"ledger", "资金账簿：verify 校验借贷平衡与余额", cmdLedger},
+		{"jobs", "定时任务：list 列出任务与上次运行 / runs 某任务的运行记录", cmdJobs},
 		{"policy", "政策规则：explain 逐条说明资格与奖补上限", cmdPolicy},
 		{"calendar", "工作日：is-working-day / add-working-days / publicity-end", cmdCalendar},
 		{"import", "导入 Excel/CSV 表格：单位及规模数据、专家库、节假日安排、县区汇总表核对", cmdImport},
 		{"openapi", "输出 JSON 接口的 OpenAPI 3.0 文档", cmdOpenAPI},
+		{"bench", "负载测试（截止日申报、公示页面、申报列表、内存），打印与基线之比", cmdBench},
 		{"version", "显示版本", cmdVersion},
 	}
 }

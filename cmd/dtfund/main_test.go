@@ -33,12 +33,12 @@ func TestVersionAndHelp(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", nil); code != 2 || !strings.Contains(errOut, "子命令") {
 		t.Fatalf("no args: %d", code)
 	}
-	for _, sub := range []string{"serve", "demo", "migrate", "backup", "version"} {
+	for _, sub := range []string{"serve", "demo", "migrate", "backup", "bench", "version"} {
 		if code, _, errOut := runCLI(t, "", nil, sub, "-h"); code != 0 || !strings.Contains(errOut, "dtfund "+sub) {
 			t.Errorf("%s -h: %d %q", sub, code, errOut)
 		}
 	}
-	for _, sub := range []string{"user", "policy", "calendar"} {
+	for _, sub := range []string{"user", "policy", "calendar", "jobs"} {
 		if code, _, errOut := runCLI(t, "", nil, sub, "-h"); code != 0 || !strings.Contains(errOut, "dtfund "+sub) {
 			t.Errorf("%s -h: %d %q", sub, code, errOut)
 		}

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"dtfund/internal/app"
+	"dtfund/internal/jobs"
 	"dtfund/internal/store"
 	"dtfund/internal/web"
 )
@@ -21,6 +23,10 @@ type serveConfig struct {
 	tls     bool
 	grace   time.Duration
 	smtp    app.SMTPMailer
+	// jobs runs the scheduled jobs in this instance; jobEvery overrides
+	// their periods (name=duration, comma-separated).
+	jobs     bool
+	jobEvery string
 	// demoClock, set only by the demo, moves the clock forward by days.
 	demoClock func(days int) time.Time
 }
@@ -35,6 +41,40 @@ func (c *serveConfig) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.smtp.Addr, "smtp-addr", e.getenv("DTFUND_SMTP_ADDR"), "发送通知邮件的 SMTP 服务器 host:port；为空则不发邮件（环境变量 DTFUND_SMTP_ADDR）")
 	fs.StringVar(&c.smtp.From, "smtp-from", envOr(e, "DTFUND_SMTP_FROM", "dtfund@localhost"), "通知邮件发件人（环境变量 DTFUND_SMTP_FROM）")
 	c.smtp.Username, c.smtp.Password = e.getenv("DTFUND_SMTP_USER"), e.getenv("DTFUND_SMTP_PASSWORD")
+	fs.BoolVar(&c.jobs, "jobs", envOr(e, "DTFUND_JOBS", "1") != "0",
+		"在本实例运行定时任务（多实例部署时每项任务每个周期只在一个实例上运行一次；环境变量 DTFUND_JOBS=0 关闭）")
+	fs.StringVar(&c.jobEvery, "job-every", e.getenv("DTFUND_JOB_EVERY"),
+		"改变定时任务周期，如 publicity.close=5m,notifications.email=10s（环境变量 DTFUND_JOB_EVERY）")
+}
+
+// newRunner registers the scheduled jobs (app.ScheduledJobs) with their
+// periods as configured.
+func newRunner(a *app.App, c *serveConfig) (*jobs.Runner, error) {
+	var m app.Mailer
+	if c.smtp.Addr != "" {
+		m = c.smtp
+	}
+	r := jobs.New(a.DB, a.Instance, a.Log)
+	r.Register(a.ScheduledJobs(m)...)
+	return r, applyJobEvery(r, c.jobEvery)
+}
+
+// applyJobEvery applies "name=duration,…" to the runner.
+func applyJobEvery(r *jobs.Runner, spec string) error {
+	for _, part := range strings.Split(spec, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		name, dur, ok := strings.Cut(part, "=")
+		d, err := time.ParseDuration(strings.TrimSpace(dur))
+		if !ok || err != nil {
+			return fmt.Errorf("--job-every：%q 应为 任务名=时长（如 publicity.close=5m）", part)
+		}
+		if err := r.SetEvery(strings.TrimSpace(name), d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func cmdServe(ctx context.Context, e env, args []string) error {
@@ -91,6 +131,12 @@ func serveApp(ctx context.Context, e env, a *app.App, c *serveConfig, ready func
 	}
 	srv.TLS = c.tls
 	srv.DemoClock = c.demoClock
+	var runner *jobs.Runner
+	if c.jobs {
+		if runner, err = newRunner(a, c); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("监听 %s：%w", c.addr, err)
@@ -99,9 +145,22 @@ func serveApp(ctx context.Context, e env, a *app.App, c *serveConfig, ready func
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	if runner != nil {
+		// The runs in progress end with the server (their contexts are
+		// cancelled) and give their leases back before the database closes.
+		jobsCtx, stopJobs := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := runner.Run(jobsCtx); err != nil {
+				a.Log.Error("jobs stopped", "err", err)
+			}
+		}()
+		defer func() { stopJobs(); <-done }()
+		a.Log.Info("jobs on", "jobs", runner.Names(), "instance", a.Instance)
+	}
 	if c.smtp.Addr != "" {
-		go a.RunMailer(ctx, c.smtp, 30*time.Second)
-		a.Log.Info("mailer on", "smtp", c.smtp.Addr)
+		a.Log.Info("mailer on", "smtp", c.smtp.Addr, "jobs", c.jobs)
 	}
 	err = web.Serve(ctx, ln, srv.Handler(), a.Log, c.grace)
 	a.Log.Info("stopped")

@@ -4,7 +4,11 @@
 package app
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -25,6 +29,9 @@ type App struct {
 	// Acceptances supplies accepted 第七条（一） projects to 免申即享 matching
 	// (matching.go): the projects' acceptance records (acceptance_source.go).
 	Acceptances AcceptanceSource
+	// Instance names this process among several serving one database
+	// (host, process ID and a random part); claims and leases carry it.
+	Instance string
 
 	cal calendarCache
 
@@ -37,9 +44,18 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now}
+	a := &App{DB: db, Log: log, Hasher: NewPasswordHasher(), Now: time.Now, Instance: NewInstanceID()}
 	a.Acceptances = projectAcceptances{a}
 	return a
+}
+
+// NewInstanceID names a process: host, process ID and a random suffix (a
+// restarted process is another instance).
+func NewInstanceID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // Actor is who performs an action: a logged-in user, or the system itself

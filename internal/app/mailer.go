@@ -3,9 +3,11 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"mime"
+	"net"
 	"net/smtp"
 	"strings"
 	"time"
@@ -28,15 +30,63 @@ type SMTPMailer struct {
 	Password string
 }
 
-// Send implements Mailer.
+// Send implements Mailer. The whole conversation has a deadline (smtpTimeout),
+// shorter than the claim on the notification (emailLease), so that a hung
+// server cannot make a claim run out while its message is still being sent.
 func (m SMTPMailer) Send(ctx context.Context, to []string, subject, body string) error {
-	var auth smtp.Auth
-	if m.Username != "" {
-		host, _, _ := strings.Cut(m.Addr, ":")
-		auth = smtp.PlainAuth("", m.Username, m.Password, host)
+	ctx, cancel := context.WithTimeout(ctx, smtpTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", m.Addr)
+	if err != nil {
+		return err
 	}
-	return smtp.SendMail(m.Addr, auth, m.From, to, message(m.From, to, subject, body))
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	host, _, _ := strings.Cut(m.Addr, ":")
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	if m.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", m.Username, m.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.From); err != nil {
+		return err
+	}
+	for _, addr := range to {
+		if err := c.Rcpt(addr); err != nil {
+			return err
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(message(m.From, to, subject, body)); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }
+
+// smtpTimeout bounds one message's SMTP conversation; emailLease, the claim
+// on a notification while it is sent, is longer.
+const (
+	smtpTimeout = 2 * time.Minute
+	emailLease  = 10 * time.Minute
+)
 
 // message builds a UTF-8 plain-text message with an encoded subject and a
 // base64 body, which every server passes through unchanged.
@@ -55,7 +105,11 @@ func message(from string, to []string, subject, body string) []byte {
 
 // DeliverNotifications e-mails up to limit pending notifications to the
 // users of the organisation (or the one user) they concern, marking each as
-// handled. It stops at the first failed send so that the rest are retried.
+// handled. Each notification is claimed first (store.ClaimEmail, a
+// compare-and-set with a lease), so that instances running this at the
+// same moment never send the same one twice; one claimed by another
+// instance is skipped. It stops at the first failed send, giving that
+// notification back, so that the rest are retried on the next run.
 func (a *App) DeliverNotifications(ctx context.Context, m Mailer, limit int) (int, error) {
 	ns, err := a.DB.UnsentNotifications(ctx, limit)
 	if err != nil {
@@ -63,25 +117,50 @@ func (a *App) DeliverNotifications(ctx context.Context, m Mailer, limit int) (in
 	}
 	sent := 0
 	for _, n := range ns {
-		to, err := a.recipients(ctx, n)
+		claimed := false
+		err := a.DB.InTx(ctx, func(tx *store.Tx) (err error) {
+			claimed, err = tx.ClaimEmail(ctx, n.ID, a.Instance, tx.Now().Add(emailLease))
+			return err
+		})
 		if err != nil {
 			return sent, err
 		}
-		if len(to) > 0 {
-			body := n.Body
-			if n.ApplicationID != 0 {
-				body = strings.TrimSpace(body + "\n\n请登录长春市中小企业数字化转型专项资金管理系统查看详情。")
+		if !claimed {
+			continue // another instance has it
+		}
+		ok, err := a.deliver(ctx, m, n)
+		if err != nil {
+			bg := context.WithoutCancel(ctx) // give it back even when ctx ended the send
+			release := func(tx *store.Tx) error { return tx.ReleaseEmail(bg, n.ID, a.Instance) }
+			if rerr := a.DB.InTx(bg, release); rerr != nil {
+				a.Log.WarnContext(ctx, "mailer: release claim", "notification", n.ID, "err", rerr)
 			}
-			if err := m.Send(ctx, to, n.Subject, body); err != nil {
-				return sent, fmt.Errorf("send notification %d: %w", n.ID, err)
-			}
+			return sent, err
+		}
+		if ok {
 			sent++
 		}
-		if err := a.DB.InTx(ctx, func(tx *store.Tx) error { return tx.MarkEmailed(ctx, n.ID) }); err != nil {
+		if err := a.DB.InTx(ctx, func(tx *store.Tx) error { return tx.MarkEmailed(ctx, n.ID, a.Instance) }); err != nil {
 			return sent, err
 		}
 	}
 	return sent, nil
+}
+
+// deliver sends one notification; false when nobody has an address.
+func (a *App) deliver(ctx context.Context, m Mailer, n *store.Notification) (bool, error) {
+	to, err := a.recipients(ctx, n)
+	if err != nil || len(to) == 0 {
+		return false, err
+	}
+	body := n.Body
+	if n.ApplicationID != 0 {
+		body = strings.TrimSpace(body + "\n\n请登录长春市中小企业数字化转型专项资金管理系统查看详情。")
+	}
+	if err := m.Send(ctx, to, n.Subject, body); err != nil {
+		return false, fmt.Errorf("send notification %d: %w", n.ID, err)
+	}
+	return true, nil
 }
 
 func (a *App) recipients(ctx context.Context, n *store.Notification) ([]string, error) {
@@ -96,20 +175,4 @@ func (a *App) recipients(ctx context.Context, n *store.Notification) ([]string, 
 		return a.DB.OrgUserEmails(ctx, n.OrgID)
 	}
 	return nil, nil
-}
-
-// RunMailer delivers pending notifications every interval until ctx ends.
-func (a *App) RunMailer(ctx context.Context, m Mailer, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if n, err := a.DeliverNotifications(ctx, m, 100); err != nil {
-			a.Log.WarnContext(ctx, "mailer", "err", err, "sent", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -192,6 +192,12 @@ func (a *App) ClosePublicity(ctx context.Context, actor Actor, batchID int64) (i
 	if err := requireRole(actor, dtfund.RoleCityMIIT); err != nil {
 		return 0, err
 	}
+	return a.closePublicity(ctx, actor, batchID, false)
+}
+
+// closePublicity closes a batch as ClosePublicity does; scheduled, it also
+// leaves alone a batch with nothing in publicity (one still being filled).
+func (a *App) closePublicity(ctx context.Context, actor Actor, batchID int64, scheduled bool) (int, error) {
 	cal, err := a.Calendar(ctx)
 	if err != nil {
 		return 0, err
@@ -202,6 +208,9 @@ func (a *App) ClosePublicity(ctx context.Context, actor Actor, batchID int64) (i
 		b, items, err := closableBatch(ctx, tx, cal, batchID)
 		if err != nil {
 			return err
+		}
+		if scheduled && !anyInPublicity(items) {
+			return dtfund.Errorf(dtfund.ECONFLICT, "公示批次“%s”没有正在公示的申报", b.Title)
 		}
 		for _, it := range items {
 			if it.Removed() || it.AppState != dtfund.StateInPublicity {
@@ -220,6 +229,15 @@ func (a *App) ClosePublicity(ctx context.Context, actor Actor, batchID int64) (i
 			map[string]any{"state": b.State}, map[string]any{"state": store.BatchClosed, "passed": moved})
 	})
 	return moved, err
+}
+
+func anyInPublicity(items []*store.PublicityItem) bool {
+	for _, it := range items {
+		if !it.Removed() && it.AppState == dtfund.StateInPublicity {
+			return true
+		}
+	}
+	return false
 }
 
 // closableBatch locks the batch and checks that it may be closed now.

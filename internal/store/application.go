@@ -48,6 +48,11 @@ type ApplicationFilter struct {
 	Query         string // number, organisation name or USCC
 	Sort          string // a key of AppSorts, "-" in front for descending; "" = newest first
 	Page          Page
+	// CountLimit, when set, stops counting after CountLimit+1 matches: the
+	// total is then at most CountLimit+1, meaning "more than CountLimit".
+	// A list over a million applications then costs what it costs over
+	// ten thousand (the count was the part that grew with the table).
+	CountLimit int
 }
 
 // AppSorts are the columns an application list may be sorted by; anything
@@ -79,7 +84,31 @@ func appOrder(sort string) string {
 	return " ORDER BY " + col + dir + ", a.id" + dir
 }
 
-func appWhere(f ApplicationFilter) (string, []any) {
+// appWhere builds the conditions of f for the engine (db.appWhere) or, for
+// a filter by ID alone, for any engine.
+func appWhere(f ApplicationFilter) (string, []any) { return appWhereFor(f, false, false) }
+
+func (db *DB) appWhere(f ApplicationFilter, scan bool) (string, []any) {
+	return appWhereFor(f, scan, db.Engine == Postgres)
+}
+
+// appWhereFor builds the conditions. With scan, the conditions on the call
+// and the organisation are written so that no index serves them (unary +):
+// when they match many applications, walking the table newest first finds
+// a page of matches after a few rows, where going through the call's or
+// the organisations' index would collect and sort every match. On
+// PostgreSQL the search by organisation goes through an array
+// (= ANY(ARRAY(…))), which its planner combines with the number's index in
+// one bitmap scan; with IN it walks the whole table when few match.
+func appWhereFor(f ApplicationFilter, scan, postgres bool) (string, []any) {
+	plus := ""
+	if scan {
+		plus = "+"
+	}
+	orgIn := "a.org_id IN (SELECT id FROM organizations WHERE name LIKE ? OR uscc = ?)"
+	if postgres {
+		orgIn = "a.org_id = ANY(ARRAY(SELECT id FROM organizations WHERE name LIKE ? OR uscc = ?))"
+	}
 	var conds []string
 	var args []any
 	add := func(cond string, vs ...any) { conds, args = append(conds, cond), append(args, vs...) }
@@ -114,14 +143,18 @@ func appWhere(f ApplicationFilter) (string, []any) {
 		}
 		add("a.state IN ("+ph+")", vs...)
 	}
+	// The filters on the call and the organisation are written as IN over
+	// the small table, not as conditions on the joined rows, so that the
+	// count needs no join and the planner can use the applications'
+	// indexes (call_id, org_id).
 	if f.Category != "" {
-		add("c.category = ?", f.Category)
+		add(plus+"a.call_id IN (SELECT id FROM calls WHERE category = ?)", f.Category)
 	}
 	if f.IndustryCode != "" {
-		add("o.industry_code LIKE ?", escapeLike(f.IndustryCode)+"%")
+		add(plus+"a.org_id IN (SELECT id FROM organizations WHERE industry_code LIKE ?)", escapeLike(f.IndustryCode)+"%")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add("(a.number = ? OR o.name LIKE ? OR o.uscc = ?)", q, "%"+escapeLike(q)+"%", strings.ToUpper(q))
+		add("(a.number = ? OR "+orgIn+")", q, "%"+escapeLike(q)+"%", strings.ToUpper(q))
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -129,35 +162,58 @@ func appWhere(f ApplicationFilter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// FindApplications returns one page of applications, newest first, and the total.
+// FindApplications returns one page of applications, newest first, and the
+// total (bounded by f.CountLimit when set).
 func (db *DB) FindApplications(ctx context.Context, f ApplicationFilter) ([]*dtfund.Application, int, error) {
-	where, args := appWhere(f)
-	var total int
-	if err := db.queryRow(ctx, `SELECT count(*)`+appFrom+where, args...).Scan(&total); err != nil {
+	total, err := db.countApplications(ctx, f)
+	if err != nil {
 		return nil, 0, err
 	}
+	// More matches than the bound: at least 1 in 100 rows of a table that
+	// large matches, so a newest-first walk finds the page soon.
+	dense := f.CountLimit > 0 && total > f.CountLimit
+	as, err := db.findApplications(ctx, f, dense)
+	return as, total, err
+}
+
+// countApplications counts the matches; every filter is a condition on the
+// applications table alone (appWhere), so no join is needed.
+func (db *DB) countApplications(ctx context.Context, f ApplicationFilter) (int, error) {
+	where, args := db.appWhere(f, false)
+	q := `SELECT count(*) FROM applications a` + where
+	if f.CountLimit > 0 {
+		q = `SELECT count(*) FROM (SELECT 1 FROM applications a` + where + ` LIMIT ?) t`
+		args = append(args, f.CountLimit+1)
+	}
+	var total int
+	err := db.queryRow(ctx, q, args...).Scan(&total)
+	return total, err
+}
+
+func (db *DB) findApplications(ctx context.Context, f ApplicationFilter, dense bool) ([]*dtfund.Application, error) {
+	where, args := db.appWhere(f, dense)
 	p := f.Page.clamp()
 	rows, err := db.query(ctx, `SELECT `+appColumns+appFrom+where+appOrder(f.Sort)+` LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	var as []*dtfund.Application
 	for rows.Next() {
 		a, err := scanApplication(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		as = append(as, a)
 	}
-	return as, total, rows.Err()
+	return as, rows.Err()
 }
 
 // Application returns one application with its spending, goals and
 // providers, if it matches the scope in f (ID is set from id).
 func (db *DB) Application(ctx context.Context, id int64, scope ApplicationFilter) (*dtfund.Application, error) {
 	scope.ID, scope.Page = id, Page{Limit: 1}
-	as, _, err := db.FindApplications(ctx, scope)
+	as, err := db.findApplications(ctx, scope, false)
 	if err != nil {
 		return nil, err
 	}

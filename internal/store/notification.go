@@ -49,11 +49,12 @@ func (db *DB) Notifications(ctx context.Context, userID, orgID int64, page Page)
 	return ns, rows.Err()
 }
 
-// UnsentNotifications returns notifications not yet handled by the mailer,
-// oldest first.
+// UnsentNotifications returns notifications not yet handled by the mailer
+// and not claimed by a mailer now, oldest first.
 func (db *DB) UnsentNotifications(ctx context.Context, limit int) ([]*Notification, error) {
 	rows, err := db.query(ctx, `SELECT id, COALESCE(org_id, 0), COALESCE(user_id, 0), COALESCE(application_id, 0), subject, body, created_at
- FROM notifications WHERE emailed_at IS NULL ORDER BY id LIMIT ?`, limit)
+ FROM notifications WHERE emailed_at IS NULL AND (email_lease_until IS NULL OR email_lease_until <= ?) ORDER BY id LIMIT ?`,
+		fmtTime(db.Now()), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +72,34 @@ func (db *DB) UnsentNotifications(ctx context.Context, limit int) ([]*Notificati
 	return ns, rows.Err()
 }
 
+// ClaimEmail takes a notification for owner until the lease ends, with a
+// compare-and-set UPDATE: of two mailers (instances) trying at once, one
+// gets it (true) and the other skips it. A claim whose mailer died runs
+// out and the notification is tried again.
+func (tx *Tx) ClaimEmail(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
+	now := fmtTime(tx.now)
+	res, err := tx.exec(ctx, `UPDATE notifications SET email_owner = ?, email_lease_until = ?
+ WHERE id = ? AND emailed_at IS NULL AND (email_lease_until IS NULL OR email_lease_until <= ?)`, owner, fmtTime(until), id, now)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ReleaseEmail gives a claimed notification back (the send failed), so
+// that the next run tries it again at once.
+func (tx *Tx) ReleaseEmail(ctx context.Context, id int64, owner string) error {
+	_, err := tx.exec(ctx, `UPDATE notifications SET email_owner = NULL, email_lease_until = NULL
+ WHERE id = ? AND email_owner = ? AND emailed_at IS NULL`, id, owner)
+	return err
+}
+
 // MarkEmailed records that the mailer handled a notification (sent, or had
-// no address to send to).
-func (tx *Tx) MarkEmailed(ctx context.Context, id int64) error {
-	_, err := tx.exec(ctx, `UPDATE notifications SET emailed_at = ? WHERE id = ? AND emailed_at IS NULL`, fmtTime(tx.now), id)
+// no address to send to). With owner set, only while owner's claim is the
+// notification's claim.
+func (tx *Tx) MarkEmailed(ctx context.Context, id int64, owner string) error {
+	_, err := tx.exec(ctx, `UPDATE notifications SET emailed_at = ?, email_lease_until = NULL
+ WHERE id = ? AND emailed_at IS NULL AND (? = '' OR email_owner = ?)`, fmtTime(tx.now), id, owner, owner)
 	return err
 }

@@ -24,6 +24,29 @@ func Engines(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// URLs runs fn once per available engine with the URL of a fresh, migrated
+// database, for tests that open it more than once (several instances).
+func URLs(t *testing.T, fn func(t *testing.T, url string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		u := SQLiteURL(t)
+		open(t, u)
+		fn(t, u)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		u := PostgresURL(t)
+		open(t, u)
+		fn(t, u)
+	})
+}
+
+// Open opens (and migrates, if needed) the database at url, closed when
+// the test ends: another handle on a database, as another instance has.
+func Open(t testing.TB, url string) *store.DB {
+	t.Helper()
+	return open(t, url)
+}
+
 // SQLite returns a migrated database in a fresh file.
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()

@@ -26,6 +26,10 @@ func (s *Server) applicationRoutes() []Route {
 
 const appPageSize = 50
 
+// appCountLimit bounds the count of the list (appList): beyond it the
+// pager says "more than" and offers the pages up to it.
+const appCountLimit = 10000
+
 // appListFilter reads the list's filters from the query string.
 func appListFilter(q url.Values) store.ApplicationFilter {
 	f := store.ApplicationFilter{Category: q.Get("category"), IndustryCode: strings.TrimSpace(q.Get("industry")), Query: q.Get("q"),
@@ -52,6 +56,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
 	page, offset := pageParam(q.Get("page"), appPageSize)
 	f := appListFilter(q)
 	f.Page = store.Page{Offset: offset, Limit: appPageSize}
+	f.CountLimit = appCountLimit
 	wantDistrict := f.DistrictCode
 	apps, total, err := s.App.FindApplications(r.Context(), actor(r), f)
 	if err != nil {
@@ -71,7 +76,7 @@ func (s *Server) appList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	v := s.newView(r, "申报列表", map[string]any{
-		"Apps": apps, "Pager": newPager(page, appPageSize, total, rest.Encode()), "States": dtfund.AppStates,
+		"Apps": apps, "Pager": newBoundedPager(page, appPageSize, total, appCountLimit, rest.Encode()), "States": dtfund.AppStates,
 		"Categories": dtfund.CallCategories, "Districts": districts,
 		"Sort":   sortColumns("/apps", q, "number:申报编号", "org:申报单位", "requested:申请金额（元）", "state:状态", "updated:更新时间"),
 		"Export": "/apps/export.xlsx?" + rest.Encode(),

@@ -66,6 +66,20 @@ func pageParam(s string, size int) (page, offset int) {
 type pager struct {
 	Page, Pages, Total int
 	Query              string // the other query parameters, already encoded
+	// More means there are more than Total matches: the count stopped at
+	// a bound (a list that large is narrowed with filters, not paged).
+	More bool
+}
+
+// newBoundedPager is newPager for a total counted up to limit+1
+// (store.ApplicationFilter.CountLimit).
+func newBoundedPager(page, size, total, limit int, query string) pager {
+	if total <= limit {
+		return newPager(page, size, total, query)
+	}
+	p := newPager(page, size, limit, query)
+	p.More = true
+	return p
 }
 
 func newPager(page, size, total int, query string) pager {

@@ -29,6 +29,10 @@ type Server struct {
 	Version   string
 	mux       *http.ServeMux
 	routes    []Route
+	pageCache pageCache // public pages for anonymous visitors (pagecache.go)
+	// PublicCacheTTL is how long the public publicity list is reused for
+	// anonymous visitors: 0 means DefaultPublicCacheTTL, negative no cache.
+	PublicCacheTTL time.Duration
 }
 
 // New builds the server and its route table.
@@ -59,7 +63,7 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // Handler is the whole HTTP handler with middleware.
 func (s *Server) Handler() http.Handler {
-	return s.withRequestID(s.withSecurityHeaders(s.withRecover(s.withSession(s.mux))))
+	return s.withRequestID(s.withSecurityHeaders(s.withRecover(s.withSession(s.withPublicCache(s.mux)))))
 }
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully:

@@ -28,6 +28,23 @@ func (a *App) ScheduledJobs(m Mailer) []jobs.Job {
 			return err
 		}},
 	}
+	// 免申即享 (第十五条): match every active policy, and let unconfirmed
+	// proposals lapse after their deadline; both are idempotent.
+	js = append(js,
+		jobs.Job{Name: JobMatching, Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := a.RunActiveMatching(ctx, SystemActor("scheduled"))
+			return err
+		}},
+		jobs.Job{Name: JobLapseProposals, Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := a.LapseProposals(ctx, SystemActor("scheduled"))
+			return err
+		}})
+	if a.FilesDir != "" {
+		js = append(js, jobs.Job{Name: JobAuditHead, Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+			_, err := a.ExportAuditHead(ctx)
+			return err
+		}})
+	}
 	if m != nil {
 		js = append(js, jobs.Job{Name: JobEmailNotifications, Every: 30 * time.Second, Timeout: emailLease,
 			Run: func(ctx context.Context) error {
@@ -42,6 +59,9 @@ func (a *App) ScheduledJobs(m Mailer) []jobs.Job {
 const (
 	JobClosePublicity     = "publicity.close"
 	JobEmailNotifications = "notifications.email"
+	JobMatching           = "matching.propose"
+	JobLapseProposals     = "matching.lapse"
+	JobAuditHead          = "audit.head"
 )
 
 // systemActor takes a step of the process in the city bureau's place when

@@ -31,7 +31,7 @@ func TestScheduledPublicityCloseRunsOnceWhenThePeriodHasRun(t *testing.T) {
 		var runners []*jobs.Runner
 		for i, a := range []*app.App{f.a, other} {
 			r := jobs.New(db, fmt.Sprintf("instance-%d", i), nil)
-			r.Register(a.ScheduledJobs(nil)...)
+			r.Register(jobNamed(t, a.ScheduledJobs(nil), app.JobClosePublicity)) // the job under test only
 			runners = append(runners, r)
 		}
 		runAll := func() int {

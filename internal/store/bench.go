@@ -217,18 +217,5 @@ func (db *DB) TraceSubmission(ctx context.Context, appID int64) (SubmissionTrace
 
 // ApplicationIDs lists the call's applications.
 func (db *DB) ApplicationIDs(ctx context.Context, callID int64) ([]int64, error) {
-	rows, err := db.query(ctx, `SELECT id FROM applications WHERE call_id = ? ORDER BY id`, callID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(db.query(ctx, `SELECT id FROM applications WHERE call_id = ? ORDER BY id`, callID))
 }

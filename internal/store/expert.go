@@ -814,20 +814,7 @@ func (db *DB) ExpertAssignments(ctx context.Context, expertID int64, page Page) 
 // RecommendedAppIDs returns the IDs of a call's applications waiting for
 // expert review (recommended), by ID.
 func (tx *Tx) RecommendedAppIDs(ctx context.Context, callID int64) ([]int64, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM applications WHERE call_id = ? AND state = ? ORDER BY id`, callID, dtfund.StateRecommended)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(tx.query(ctx, `SELECT id FROM applications WHERE call_id = ? AND state = ? ORDER BY id`, callID, dtfund.StateRecommended))
 }
 
 // FormatHundredths shows a score kept in hundredths of a point, e.g. 7950 → "79.50".

@@ -293,21 +293,8 @@ func (tx *Tx) RecordFinding(ctx context.Context, it *InspectionItem) error {
 // InspectionPopulation returns the IDs of the awards a random inspection
 // samples from: every award not revoked, ascending.
 func (tx *Tx) InspectionPopulation(ctx context.Context) ([]int64, error) {
-	rows, err := tx.query(ctx, `SELECT w.id FROM awards w WHERE w.status <> 'revoked'
- AND NOT EXISTS (SELECT 1 FROM award_revocations r WHERE r.award_id = w.id) ORDER BY w.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(tx.query(ctx, `SELECT w.id FROM awards w WHERE w.status <> 'revoked'
+ AND NOT EXISTS (SELECT 1 FROM award_revocations r WHERE r.award_id = w.id) ORDER BY w.id`))
 }
 
 // AwardOrg returns an award's organisation inside the write transaction.

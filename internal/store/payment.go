@@ -355,20 +355,7 @@ func (db *DB) FindInstructions(ctx context.Context, f InstructionFilter) ([]*Ins
 // PendingInstructions returns the IDs of a batch's instructions not yet
 // issued, in order: what an interrupted issue still has to do.
 func (db *DB) PendingInstructions(ctx context.Context, batchID int64) ([]int64, error) {
-	rows, err := db.query(ctx, `SELECT id FROM payment_instructions WHERE batch_id = ? AND state = 'pending' ORDER BY id`, batchID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(db.query(ctx, `SELECT id FROM payment_instructions WHERE batch_id = ? AND state = 'pending' ORDER BY id`, batchID))
 }
 
 // MarkIssued records the issue of an instruction (or its hold, with txID 0).

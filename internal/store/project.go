@@ -284,21 +284,8 @@ func (db *DB) FindProjects(ctx context.Context, f ProjectFilter) ([]*Project, in
 // AwardsWithoutProject lists the awards that have no project yet (awards
 // made before projects existed), oldest first, at most limit of them.
 func (tx *Tx) AwardsWithoutProject(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := tx.query(ctx, `SELECT w.id FROM awards w WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.award_id = w.id)
- ORDER BY w.id LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return int64s(tx.query(ctx, `SELECT w.id FROM awards w WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.award_id = w.id)
+ ORDER BY w.id LIMIT ?`, limit))
 }
 
 // ProjectBasis is what creating an award's project needs to know.

@@ -67,22 +67,8 @@ var AppSorts = map[string]string{
 	"submitted": "a.submitted_at",
 }
 
-// appOrder is the ORDER BY clause of a sort key, ties broken by ID so that
-// pages never overlap.
-func appOrder(sort string) string {
-	col, ok := AppSorts[strings.TrimPrefix(sort, "-")]
-	if !ok || col == "a.id" {
-		if sort == "number" {
-			return " ORDER BY a.id"
-		}
-		return " ORDER BY a.id DESC"
-	}
-	dir := ""
-	if strings.HasPrefix(sort, "-") {
-		dir = " DESC"
-	}
-	return " ORDER BY " + col + dir + ", a.id" + dir
-}
+// appOrder is the ORDER BY clause of a sort key (newest first by default).
+func appOrder(sort string) string { return orderBy(sort, AppSorts, "a.id", "a.id DESC") }
 
 // appWhere builds the conditions of f for the engine (db.appWhere) or, for
 // a filter by ID alone, for any engine.

@@ -16,8 +16,13 @@ type OrgFilter struct {
 	DistrictCode string
 	Query        string // name or USCC prefix
 	IsProvider   *bool
+	Sort         string // a key of OrgSorts, "-" in front for descending; "" = by registration in the system
 	Page         Page
 }
+
+// OrgSorts are the columns an organisation list may be sorted by.
+var OrgSorts = map[string]string{"name": "o.name", "uscc": "o.uscc", "district": "o.district_code", "industry": "o.industry_code",
+	"updated": "o.updated_at"}
 
 const orgColumns = `o.id, o.uscc, o.name, o.kind, o.legal_person, o.region_code, COALESCE(o.district_code, ''),
  o.industry_code, o.is_applicant, o.is_provider, o.address, o.contact_name, o.contact_phone, o.created_at, o.updated_at,
@@ -45,7 +50,7 @@ func (db *DB) FindOrganizations(ctx context.Context, f OrgFilter) ([]*dtfund.Org
 	}
 	p := f.Page.clamp()
 	rows, err := db.query(ctx, `SELECT `+orgColumns+` FROM organizations o LEFT JOIN districts d ON d.code = o.district_code`+
-		where+` ORDER BY o.id LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+		where+orderBy(f.Sort, OrgSorts, "o.id", "o.id")+` LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -219,8 +219,12 @@ type ProjectFilter struct {
 	OverdueOn    string
 	// NoEvaluationBy keeps accepted projects the role has not scored.
 	NoEvaluationBy dtfund.Role
+	Sort           string // a key of ProjectSorts, "-" in front for descending; "" = newest first
 	Page           Page
 }
+
+// ProjectSorts are the columns a project list may be sorted by.
+var ProjectSorts = map[string]string{"number": "p.id", "deadline": "p.deadline", "state": "p.state", "updated": "p.updated_at"}
 
 func projectWhere(f ProjectFilter) (string, []any) {
 	var conds []string
@@ -264,7 +268,7 @@ func (db *DB) FindProjects(ctx context.Context, f ProjectFilter) ([]*Project, in
 		return nil, 0, nil // a count only
 	}
 	p := f.Page.clamp()
-	rows, err := db.query(ctx, `SELECT `+projectColumns+projectFrom+where+` ORDER BY p.id DESC LIMIT ? OFFSET ?`,
+	rows, err := db.query(ctx, `SELECT `+projectColumns+projectFrom+where+orderBy(f.Sort, ProjectSorts, "p.id", "p.id DESC")+` LIMIT ? OFFSET ?`,
 		append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err

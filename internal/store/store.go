@@ -394,3 +394,22 @@ func int64s(rows *sql.Rows, err error) ([]int64, error) {
 	}
 	return out, rows.Err()
 }
+
+// orderBy turns a user's sort key — a column name, "-" in front for
+// descending — into an ORDER BY clause taken only from the whitelist cols,
+// ties broken by the tie column in the same direction so that pages never
+// overlap; an unknown key gives def.
+func orderBy(sort string, cols map[string]string, tie, def string) string {
+	col, ok := cols[strings.TrimPrefix(sort, "-")]
+	if !ok {
+		return " ORDER BY " + def
+	}
+	dir := ""
+	if strings.HasPrefix(sort, "-") {
+		dir = " DESC"
+	}
+	if col == tie {
+		return " ORDER BY " + tie + dir
+	}
+	return " ORDER BY " + col + dir + ", " + tie + dir
+}

@@ -153,3 +153,25 @@ func TestApplicationListExport(t *testing.T) {
 		}
 	})
 }
+
+// The organisation and project lists sort by their headers too.
+func TestOrganizationAndProjectListsSort(t *testing.T) {
+	testdb.Engines(t, func(t *testing.T, db *store.DB) {
+		p := newProjWeb(t, db)
+		city := p.as("city")
+		before := func(body, a, b string) bool { return strings.Index(body, a) >= 0 && strings.Index(body, a) < strings.Index(body, b) }
+		_, asc := city.get("/orgs?sort=name")
+		_, desc := city.get("/orgs?sort=-name")
+		if !before(asc, p.orgB.Name, p.orgA.Name) || !before(desc, p.orgA.Name, p.orgB.Name) || !strings.Contains(desc, `aria-sort="descending"`) {
+			t.Error("the organisation list does not sort by name both ways")
+		}
+		_, asc = city.get("/projects?sort=number")
+		_, desc = city.get("/projects?sort=-number")
+		if !before(asc, p.pA.AppNumber, p.pB.AppNumber) || !before(desc, p.pB.AppNumber, p.pA.AppNumber) {
+			t.Error("the project list does not sort by number both ways")
+		}
+		if resp, _ := city.get("/projects?sort=" + url.QueryEscape("deadline; DROP TABLE projects")); resp.StatusCode != http.StatusOK {
+			t.Errorf("a sort key that is not a column: %d", resp.StatusCode)
+		}
+	})
+}

@@ -141,14 +141,15 @@ func (s *Server) orgList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	page, offset := pageParam(q.Get("page"), orgPageSize)
 	orgs, total, err := s.App.FindOrganizations(r.Context(), actor(r), store.OrgFilter{
-		Query: q.Get("q"), Page: store.Page{Offset: offset, Limit: orgPageSize},
+		Query: q.Get("q"), Sort: q.Get("sort"), Page: store.Page{Offset: offset, Limit: orgPageSize},
 	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	rest := url.Values{"q": {q.Get("q")}}.Encode()
-	v := s.newView(r, "单位查询", map[string]any{"Orgs": orgs, "Pager": newPager(page, orgPageSize, total, rest)})
+	rest := url.Values{"q": {q.Get("q")}, "sort": {q.Get("sort")}}.Encode()
+	v := s.newView(r, "单位查询", map[string]any{"Orgs": orgs, "Pager": newPager(page, orgPageSize, total, rest),
+		"Sort": sortColumns("/orgs", q, "uscc:统一社会信用代码", "name:单位名称", "district:属地", "industry:行业代码")})
 	v.Form = q
 	s.render(w, r, "org_list", v)
 }

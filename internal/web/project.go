@@ -144,8 +144,11 @@ func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 	u := state(r).User
 	page, offset := pageParam(q.Get("page"), projectPageSize)
 	today := calendar.DateOf(s.App.DB.Now()).String()
-	f := store.ProjectFilter{Page: store.Page{Offset: offset, Limit: projectPageSize}}
+	f := store.ProjectFilter{Sort: q.Get("sort"), Page: store.Page{Offset: offset, Limit: projectPageSize}}
 	rest := url.Values{}
+	if f.Sort != "" {
+		rest.Set("sort", f.Sort)
+	}
 	if st := q.Get("state"); store.ProjectStateLabel(st) != st {
 		f.States = []string{st}
 		rest.Set("state", st)
@@ -176,7 +179,8 @@ func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 	districts, _ := s.App.DB.Districts(r.Context())
 	v := s.newView(r, "改造项目", map[string]any{"Projects": ps, "States": store.ProjectStates, "Districts": districts, "Today": today,
 		"Pager": newPager(page, projectPageSize, total, rest.Encode()), "CityWide": u.DistrictCode == "" && u.Role != dtfund.RoleApplicant,
-		"Pilot": u.Role == dtfund.RoleCityMIIT || u.Role == dtfund.RoleCityFinance || u.Role == dtfund.RoleInspector || u.Role == dtfund.RoleAdmin})
+		"Pilot": u.Role == dtfund.RoleCityMIIT || u.Role == dtfund.RoleCityFinance || u.Role == dtfund.RoleInspector || u.Role == dtfund.RoleAdmin,
+		"Sort":  sortColumns("/projects", q, "number:申报编号", "deadline:期限", "state:状态")})
 	v.Form = q
 	s.render(w, r, "project_list", v)
 }

@@ -159,7 +159,9 @@ func TestOrganizationAndProjectListsSort(t *testing.T) {
 	testdb.Engines(t, func(t *testing.T, db *store.DB) {
 		p := newProjWeb(t, db)
 		city := p.as("city")
-		before := func(body, a, b string) bool { return strings.Index(body, a) >= 0 && strings.Index(body, a) < strings.Index(body, b) }
+		before := func(body, a, b string) bool {
+			return strings.Index(body, a) >= 0 && strings.Index(body, a) < strings.Index(body, b)
+		}
 		_, asc := city.get("/orgs?sort=name")
 		_, desc := city.get("/orgs?sort=-name")
 		if !before(asc, p.orgB.Name, p.orgA.Name) || !before(desc, p.orgA.Name, p.orgB.Name) || !strings.Contains(desc, `aria-sort="descending"`) {

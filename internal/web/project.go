@@ -277,11 +277,7 @@ func (s *Server) progressFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenProgressFile(r.Context(), actor(r), id, rid)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
 
 func (s *Server) requestSubmit(w http.ResponseWriter, r *http.Request) {

@@ -109,6 +109,16 @@ func pubFile(r *http.Request) (*app.PublicityFile, error) {
 }
 
 // serveStored sends a stored file as a download.
+// sendStored serves a stored file opened by a use case, or the error that
+// opening it returned.
+func (s *Server) sendStored(w http.ResponseWriter, r *http.Request, name string, fc *store.FileContent, f *os.File, err error) {
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	serveStored(w, r, name, fc, f)
+}
+
 func serveStored(w http.ResponseWriter, r *http.Request, name string, fc *store.FileContent, f *os.File) {
 	defer f.Close()
 	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": name})
@@ -498,11 +508,7 @@ func (s *Server) approvalFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenApprovalFile(r.Context(), actor(r), id)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
 
 // ---- objections (第十四条（五）) ----
@@ -596,11 +602,7 @@ func (s *Server) objectionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenObjectionFile(r.Context(), actor(r), id)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
 
 // ---- awards (第十四条（六）) ----

@@ -359,11 +359,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenCaseEvidence(r.Context(), actor(r), id, eid)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
 
 // ---- inspections (监督检查, 第十七条) ----
@@ -565,11 +561,7 @@ func (s *Server) inspectionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenFindingEvidence(r.Context(), actor(r), id)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
 
 // ---- violation decisions (违规处理, 第二十条) ----
@@ -749,9 +741,5 @@ func (s *Server) sanctionFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, fc, f, err := s.App.OpenSanctionEvidence(r.Context(), actor(r), id)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	serveStored(w, r, name, fc, f)
+	s.sendStored(w, r, name, fc, f, err)
 }
